@@ -1,0 +1,153 @@
+// The kernel boundary: every heavy operation of the model, forward and backward, over flat typed arrays.
+//
+// Kernels take explicit dimensions, write into buffers the caller provides, allocate nothing and never
+// see a Tensor. The model and ops never know which backend runs them. Shape checks live once, in ops/.
+// Legend: B batch, T tokens (puzzle prefix + sequence), NH heads, HD head dim, D = NH*HD hidden,
+// I MLP width, V vocabulary / table rows, rows = number of independent vectors (usually B*T).
+//
+// Buffers are Float32Array for the model. The reference backend also accepts Float64Array so that every
+// backward can be checked against central finite differences in float64; fast backends may accept f32 only.
+
+export type Buf = Float32Array | Float64Array;
+
+export interface MatmulDims {
+  /** out is [M, N]. */
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+  /** A is stored [K, M] (use its transpose) instead of [M, K]. */
+  readonly transA?: boolean;
+  /** B is stored [N, K] (use its transpose) instead of [K, N]; a Linear weight [out, in] is used this way. */
+  readonly transB?: boolean;
+  /** out += A·B instead of out = A·B (gradient accumulation). */
+  readonly accumulate?: boolean;
+  /**
+   * "bf16": A and B are rounded to bfloat16 before the product (float32 accumulation), as PyTorch's
+   * bf16 matmul; the caller rounds the output if it is a bf16 activation. Default "f32".
+   */
+  readonly precision?: "f32" | "bf16";
+}
+
+export interface RowsDims {
+  readonly rows: number;
+  readonly D: number;
+}
+
+export interface RmsNormDims extends RowsDims {
+  readonly eps: number;
+}
+
+export interface AttentionDims {
+  readonly B: number;
+  readonly T: number;
+  readonly NH: number;
+  readonly HD: number;
+  /** Softmax scale, 1/sqrt(HD) in HRM. */
+  readonly scale: number;
+}
+
+export interface RopeDims {
+  readonly B: number;
+  readonly T: number;
+  readonly NH: number;
+  readonly HD: number;
+}
+
+export interface SwigluDims {
+  readonly rows: number;
+  /** MLP width I: gateUp is [rows, 2I] (gate first), out is [rows, I]. */
+  readonly I: number;
+}
+
+export interface EmbeddingDims {
+  /** Number of looked-up rows. */
+  readonly n: number;
+  readonly D: number;
+  /** Table rows; ids must lie in [0, V). */
+  readonly V: number;
+}
+
+export interface AdamAtan2Dims {
+  readonly n: number;
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly weightDecay: number;
+  /** 1-based step count used by the bias corrections. */
+  readonly step: number;
+}
+
+export type BackendName = "reference" | "wasm" | "native" | "webgpu";
+
+export interface Kernels {
+  readonly name: BackendName;
+
+  /** out[M,N] (+)= op(A)[M,K] · op(B)[K,N]. */
+  matmul(out: Buf, a: Buf, b: Buf, d: MatmulDims): void;
+
+  /** y = x / sqrt(mean(x²) + eps) per row (no gain); rstd[row] saved for the backward. */
+  rmsNormForward(out: Buf, rstd: Buf, x: Buf, d: RmsNormDims): void;
+  /** dX = rstd·(dOut − y·mean(dOut·y)) per row, from the forward's output y and rstd. Writes dX. */
+  rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: RowsDims): void;
+
+  /**
+   * Rotary embedding (rotate-half layout) of the Q and K heads of a fused qkv [B, T, 3, NH, HD];
+   * V is copied. cos/sin are [T, HD].
+   */
+  ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, d: RopeDims): void;
+  /** Transpose of ropeForward (inverse rotation of Q and K gradients, V copied). Writes dQkv. */
+  ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, d: RopeDims): void;
+
+  /**
+   * Non-causal softmax attention of a fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD];
+   * probs [B, NH, T, T] saved for the backward.
+   */
+  attentionForward(out: Buf, probs: Buf, qkv: Buf, d: AttentionDims): void;
+  /** Gradient of attentionForward with respect to qkv. Writes dQkv. */
+  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, probs: Buf, d: AttentionDims): void;
+
+  /** out[r, i] = silu(gateUp[r, i]) · gateUp[r, I + i]. */
+  swigluForward(out: Buf, gateUp: Buf, d: SwigluDims): void;
+  /** Gradient of swigluForward with respect to gateUp. Writes dGateUp. */
+  swigluBackward(dGateUp: Buf, dOut: Buf, gateUp: Buf, d: SwigluDims): void;
+
+  /** Row-wise softmax of x [rows, D]. */
+  softmaxForward(out: Buf, x: Buf, d: RowsDims): void;
+
+  /** out[i] = table[ids[i]]: gather rows. */
+  embeddingForward(out: Buf, table: Buf, ids: Int32Array, d: EmbeddingDims): void;
+  /** dTable[ids[i]] += dOut[i]: scatter-add (accumulates). */
+  embeddingBackward(dTable: Buf, dOut: Buf, ids: Int32Array, d: EmbeddingDims): void;
+
+  /** out = a + b (elementwise, n elements). out may alias a or b. */
+  add(out: Buf, a: Buf, b: Buf, n: number): void;
+  /** out = alpha·a. out may alias a. */
+  scale(out: Buf, a: Buf, alpha: number, n: number): void;
+  /** dst += alpha·src (gradient accumulation). */
+  axpy(dst: Buf, src: Buf, alpha: number, n: number): void;
+
+  /** One AdamATan2 step in place (official adam-atan2: decoupled decay first, no epsilon). */
+  adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void;
+}
+
+export type KernelName = Exclude<keyof Kernels, "name">;
+
+/** Every kernel name, for tables of tests and for fallback wrappers. */
+export const kernelNames: readonly KernelName[] = [
+  "matmul",
+  "rmsNormForward",
+  "rmsNormBackward",
+  "ropeForward",
+  "ropeBackward",
+  "attentionForward",
+  "attentionBackward",
+  "swigluForward",
+  "swigluBackward",
+  "softmaxForward",
+  "embeddingForward",
+  "embeddingBackward",
+  "add",
+  "scale",
+  "axpy",
+  "adamAtan2Update",
+];

@@ -1,0 +1,31 @@
+// Reference AdamATan2 (imoneoi/adam-atan2, as the official pretrain.py uses it), per element in float32:
+//   p ← p·(1 − lr·λ)                      decoupled weight decay, first
+//   m ← lerp(m, g, 1 − β1);  v ← lerp(v, g², 1 − β2)
+//   p ← p − (lr / (1 − β1^t)) · atan2(m, sqrt(v) / sqrt(1 − β2^t))
+// No epsilon and no a/b scaling. Math.fround marks where the official code rounds to float32.
+import type { AdamAtan2Dims, Buf } from "../kernels.js";
+
+const f = Math.fround;
+
+/** torch's lerp: start + w·(end − start) for w < 0.5, else end − (end − start)·(1 − w). */
+function lerp(start: number, end: number, w: number): number {
+  return w < 0.5 ? f(start + f(w * f(end - start))) : f(end - f(f(end - start) * f(1 - w)));
+}
+
+export function adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void {
+  const { n, lr, beta1, beta2, weightDecay, step } = d;
+  const decay = f(1 - lr * weightDecay);
+  const w1 = f(1 - beta1), w2 = f(1 - beta2);
+  const stepSize = f(lr / (1 - beta1 ** step));
+  const sqrtBc2 = f(Math.sqrt(1 - beta2 ** step));
+  for (let i = 0; i < n; i++) {
+    const p = f(param[i]! * decay);
+    const g = grad[i]!;
+    const m = lerp(expAvg[i]!, g, w1);
+    const v = lerp(expAvgSq[i]!, f(g * g), w2);
+    expAvg[i] = m;
+    expAvgSq[i] = v;
+    const denom = f(f(Math.sqrt(v)) / sqrtBc2);
+    param[i] = f(p - f(stepSize * f(Math.atan2(m, denom))));
+  }
+}

@@ -1,0 +1,32 @@
+// The reference backend: plain TypeScript loops written to be read. It is the executable spec that every
+// faster backend is tested against, and it accepts Float64Array buffers for gradient checks.
+import type { Kernels } from "../kernels.js";
+import { adamAtan2Update } from "./adam-atan2.js";
+import { attentionBackward, attentionForward } from "./attention.js";
+import { add, axpy, scale } from "./elementwise.js";
+import { embeddingBackward, embeddingForward } from "./embedding.js";
+import { matmul } from "./matmul.js";
+import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import { ropeBackward, ropeForward } from "./rope.js";
+import { softmaxForward } from "./softmax.js";
+import { swigluBackward, swigluForward } from "./swiglu.js";
+
+export const referenceKernels: Kernels = Object.freeze({
+  name: "reference",
+  matmul,
+  rmsNormForward,
+  rmsNormBackward,
+  ropeForward,
+  ropeBackward,
+  attentionForward,
+  attentionBackward,
+  swigluForward,
+  swigluBackward,
+  softmaxForward,
+  embeddingForward,
+  embeddingBackward,
+  add,
+  scale,
+  axpy,
+  adamAtan2Update,
+});
