@@ -1,0 +1,45 @@
+// `hrm check-reference <folder>`: replay a golden folder made by the official PyTorch code and compare.
+import { performance } from "node:perf_hooks";
+import { UsageError } from "../engine/errors.js";
+import { defaultTolerances } from "../parity/compare.js";
+import { formatReport } from "../parity/report.js";
+import { checkReference } from "../parity/replay.js";
+import { formatHelp, parseArgs } from "./args.js";
+import type { OptionSpec } from "./args.js";
+import type { Command } from "./main.js";
+import { kernelsFromOption, kernelOptionSpec } from "./kernels-option.js";
+
+const specs: Record<string, OptionSpec> = {
+  kernels: kernelOptionSpec,
+  atol: { kind: "number", help: "absolute tolerance of forward tensors", default: defaultTolerances.atol },
+  rtol: { kind: "number", help: "relative tolerance of forward tensors", default: defaultTolerances.rtol },
+  verbose: { kind: "boolean", help: "list every tensor, not only failures", default: false },
+  json: { kind: "boolean", help: "print the results as JSON", default: false },
+};
+
+export const command: Command = {
+  summary: "replay a golden folder of the official code and compare every tensor",
+  async run(argv) {
+    const args = parseArgs(argv, specs);
+    if (args.help) {
+      console.log(formatHelp("hrm check-reference <golden-folder> [options]", specs, ["hrm check-reference ../shared/reference/hrm-tiny-a", "hrm check-reference ../shared/reference/hrm-tiny-a --kernels native --verbose"]));
+      return 0;
+    }
+    if (args.positionals.length !== 1) throw new UsageError(`expected one golden folder, got ${args.positionals.length} arguments`);
+    const kernels = kernelsFromOption(args.options["kernels"]);
+    const t0 = performance.now();
+    const report = checkReference(args.positionals[0]!, {
+      kernels,
+      tolerances: { ...defaultTolerances, atol: args.options["atol"] as number, rtol: args.options["rtol"] as number },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (args.options["json"]) {
+      console.log(JSON.stringify({ folder: report.folder, kernels: kernels.name, seconds, passed: report.passed, failed: report.failed, results: report.results }, null, 1));
+    } else {
+      console.log(`golden folder: ${report.folder} (kernels: ${kernels.name}, ${seconds.toFixed(1)} s)\n`);
+      console.log(formatReport(report, args.options["verbose"] as boolean));
+      console.log(`\n${report.passed} passed, ${report.failed} failed`);
+    }
+    return report.failed === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,38 @@
+// The HRM model object: config, derived dims, parameters and the fixed RoPE tables. Pure data: the
+// forward functions (block, reasoning module, inner, ACT) take it with a context.
+import type { Rng } from "../../engine/rng.js";
+import type { Tensor } from "../../engine/tensor.js";
+import { ConfigError } from "../../engine/errors.js";
+import type { HrmConfig, HrmDims } from "./config.js";
+import { deriveDims } from "./config.js";
+import { HrmParams } from "./params.js";
+import { rotaryTables } from "./rotary.js";
+
+export class HrmModel {
+  readonly config: HrmConfig;
+  readonly dims: HrmDims;
+  readonly params: HrmParams;
+  /** RoPE tables [T, HD] (non-persistent buffers), null with learned positions. */
+  readonly rope: { cos: Tensor; sin: Tensor } | null;
+
+  constructor(config: HrmConfig) {
+    if (config.forward_dtype !== "float32") {
+      throw new ConfigError(`forward_dtype "${config.forward_dtype}": this build computes in "float32" (bf16 compute comes with the native kernels); set forward_dtype to "float32"`);
+    }
+    this.config = config;
+    this.dims = deriveDims(config);
+    this.params = new HrmParams(config);
+    this.rope = config.pos_encodings === "rope" ? rotaryTables(this.dims.totalSeqLen, this.dims.headDim, config.rope_theta) : null;
+  }
+
+  /** A model initialised as the official constructor does (values differ: the RNG is ours). */
+  static create(config: HrmConfig, rng: Rng): HrmModel {
+    const m = new HrmModel(config);
+    m.params.initialize(rng, config.forward_dtype);
+    return m;
+  }
+
+  p(name: string): Tensor {
+    return this.params.get(name);
+  }
+}

@@ -1,0 +1,133 @@
+// HRM parameters and persistent buffers under their official names (state_dict keys without the
+// `model.inner.` prefix), in state_dict order. Adam-trained parameters live in one flat Float32Array with
+// named views (llm.c style), their gradients in a second one of the same layout; the sparse puzzle
+// embedding table and H_init/L_init are buffers apart.
+import { roundBf16 } from "../../engine/dtype.js";
+import { CheckpointError } from "../../engine/errors.js";
+import type { Rng } from "../../engine/rng.js";
+import { Tensor, formatShape, numel } from "../../engine/tensor.js";
+import type { HrmConfig } from "./config.js";
+import { deriveDims } from "./config.js";
+import { truncNormalInit } from "./init.js";
+
+export type ParamInit = { readonly kind: "truncNormal"; readonly std: number } | { readonly kind: "const"; readonly value: number };
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly init: ParamInit;
+  /** "adam": model.parameters(); "sparse": the sign-SGD puzzle table; "buffer": never trained. */
+  readonly role: "adam" | "sparse" | "buffer";
+}
+
+/** Every parameter and persistent buffer of the official inner model, in state_dict order. */
+export function paramSpecs(c: HrmConfig): ParamSpec[] {
+  const dims = deriveDims(c);
+  const D = c.hidden_size, HD = dims.headDim, NH = c.num_heads, I = dims.mlpIntermediate;
+  const lecun = (fanIn: number): ParamInit => ({ kind: "truncNormal", std: 1 / Math.sqrt(fanIn) });
+  const specs: ParamSpec[] = [
+    { name: "H_init", shape: [D], init: { kind: "truncNormal", std: 1 }, role: "buffer" },
+    { name: "L_init", shape: [D], init: { kind: "truncNormal", std: 1 }, role: "buffer" },
+    { name: "embed_tokens.embedding_weight", shape: [c.vocab_size, D], init: { kind: "truncNormal", std: 1 / dims.embedScale }, role: "adam" },
+    { name: "lm_head.weight", shape: [c.vocab_size, D], init: lecun(D), role: "adam" },
+    // official: q_head.weight zeroed, bias filled with -5 (σ(−5) ≈ 0.0067: start by continuing)
+    { name: "q_head.weight", shape: [2, D], init: { kind: "const", value: 0 }, role: "adam" },
+    { name: "q_head.bias", shape: [2], init: { kind: "const", value: -5 }, role: "adam" },
+  ];
+  if (c.puzzle_emb_ndim > 0) {
+    specs.push({ name: "puzzle_emb.weights", shape: [c.num_puzzle_identifiers, c.puzzle_emb_ndim], init: { kind: "const", value: 0 }, role: "sparse" });
+  }
+  if (c.pos_encodings === "learned") {
+    specs.push({ name: "embed_pos.embedding_weight", shape: [dims.totalSeqLen, D], init: { kind: "truncNormal", std: 1 / dims.embedScale }, role: "adam" });
+  }
+  for (const [level, layers] of [["H_level", c.H_layers], ["L_level", c.L_layers]] as const) {
+    for (let i = 0; i < layers; i++) {
+      const p = `${level}.layers.${i}`;
+      specs.push(
+        { name: `${p}.self_attn.qkv_proj.weight`, shape: [3 * NH * HD, D], init: lecun(D), role: "adam" },
+        { name: `${p}.self_attn.o_proj.weight`, shape: [D, NH * HD], init: lecun(NH * HD), role: "adam" },
+        { name: `${p}.mlp.gate_up_proj.weight`, shape: [2 * I, D], init: lecun(D), role: "adam" },
+        { name: `${p}.mlp.down_proj.weight`, shape: [D, I], init: lecun(I), role: "adam" },
+      );
+    }
+  }
+  return specs;
+}
+
+export class HrmParams {
+  readonly specs: readonly ParamSpec[];
+  /** Every parameter and buffer by official name. */
+  readonly tensors: ReadonlyMap<string, Tensor>;
+  /** Adam-trained parameters, in model.parameters() order, as views of `flat`. */
+  readonly adam: readonly Tensor[];
+  readonly flat: Float32Array;
+  readonly gradFlat: Float32Array;
+
+  constructor(config: HrmConfig) {
+    this.specs = paramSpecs(config);
+    const adamSpecs = this.specs.filter((s) => s.role === "adam");
+    const total = adamSpecs.reduce((n, s) => n + numel(s.shape), 0);
+    this.flat = new Float32Array(total);
+    this.gradFlat = new Float32Array(total);
+    const tensors = new Map<string, Tensor>();
+    const adam: Tensor[] = [];
+    let off = 0;
+    for (const s of this.specs) {
+      const n = numel(s.shape);
+      if (s.role === "adam") {
+        const t = new Tensor(this.flat.subarray(off, off + n), s.shape, { requiresGrad: true, name: s.name });
+        t.grad = this.gradFlat.subarray(off, off + n);
+        off += n;
+        adam.push(t);
+        tensors.set(s.name, t);
+      } else {
+        tensors.set(s.name, new Tensor(new Float32Array(n), s.shape, { name: s.name }));
+      }
+    }
+    this.tensors = tensors;
+    this.adam = adam;
+  }
+
+  /** Official parameter count (model.parameters(): excludes the puzzle table and H_init/L_init). */
+  get numParameters(): number {
+    return this.flat.length;
+  }
+
+  get(name: string): Tensor {
+    const t = this.tensors.get(name);
+    if (t === undefined) throw new CheckpointError(`no parameter "${name}" in this model; it has: ${[...this.tensors.keys()].join(", ")}`);
+    return t;
+  }
+
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  /** Initialise every tensor as the official constructor does, drawing from `rng` in state_dict order. */
+  initialize(rng: Rng, forwardDtype: HrmConfig["forward_dtype"]): void {
+    for (const s of this.specs) {
+      const t = this.get(s.name);
+      const data = t.data as Float32Array;
+      if (s.init.kind === "const") data.fill(s.init.value);
+      else truncNormalInit(data, s.init.std, rng);
+      // official: H_init/L_init are created directly in forward_dtype
+      if (s.role === "buffer" && forwardDtype === "bfloat16") for (let i = 0; i < data.length; i++) data[i] = roundBf16(data[i]!);
+    }
+  }
+
+  /** Copy values in by official name; `lookup` returns null for a missing name. Every name must be present. */
+  load(lookup: (name: string) => { shape: readonly number[]; data: Float32Array } | null, source: string): void {
+    for (const s of this.specs) {
+      const found = lookup(s.name);
+      if (found === null) throw new CheckpointError(`${source}: missing "${s.name}" (expected shape ${formatShape(s.shape)})`);
+      if (found.shape.length !== s.shape.length || found.shape.some((d, i) => d !== s.shape[i])) {
+        throw new CheckpointError(`${source}: "${s.name}" has shape ${formatShape(found.shape)}, the config needs ${formatShape(s.shape)}`);
+      }
+      this.get(s.name).data.set(found.data);
+    }
+  }
+
+  zeroGrad(): void {
+    this.gradFlat.fill(0);
+  }
+}

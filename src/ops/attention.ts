@@ -1,0 +1,28 @@
+// Non-causal multi-head softmax attention over a fused qkv [B, T, 3·NH·HD] -> [B, T, NH·HD].
+// Scale 1/sqrt(HD) (FlashAttention's default, as the official code), no mask.
+import type { Ctx } from "../engine/context.js";
+import { ShapeError } from "../engine/errors.js";
+import { Tensor, formatShape } from "../engine/tensor.js";
+import { emptyLike, writeGrad } from "./grad.js";
+
+export function attention(ctx: Ctx, qkv: Tensor, NH: number, HD: number): Tensor {
+  if (qkv.shape.length !== 3 || qkv.shape[2] !== 3 * NH * HD) {
+    throw new ShapeError(`attention: qkv should be [B, T, 3·NH·HD = ${3 * NH * HD}], got ${formatShape(qkv.shape)}`);
+  }
+  const [B, T] = qkv.shape as [number, number, number];
+  const d = { B, T, NH, HD, scale: 1 / Math.sqrt(HD) };
+  const outShape = [B, T, NH * HD];
+  const y = new Tensor(emptyLike(qkv, outShape), outShape);
+  const probs = emptyLike(qkv, [B, NH, T, T]);
+  const k = ctx.kernels;
+  k.attentionForward(y.data, probs, qkv.data, d);
+  if (ctx.tape.needsGrad(qkv)) {
+    y.requiresGrad = true;
+    ctx.tape.record(() => {
+      if (y.grad === null) return;
+      const dY = y.grad;
+      writeGrad(ctx, qkv, (dX) => k.attentionBackward(dX, dY, qkv.data, probs, d));
+    });
+  }
+  return y;
+}

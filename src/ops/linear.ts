@@ -1,0 +1,38 @@
+// Linear layer, PyTorch convention: y = x·Wᵀ (+ b), W stored [out, in] (CastedLinear in the official code).
+// Legend: rows = product of x's leading dims, IN input features, OUT output features.
+import type { Ctx } from "../engine/context.js";
+import { ShapeError } from "../engine/errors.js";
+import { Tensor, formatShape } from "../engine/tensor.js";
+import { emptyLike } from "./grad.js";
+
+export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor, precision: "f32" | "bf16" = "f32"): Tensor {
+  const [OUT, IN] = w.shape as [number, number];
+  const IN_x = x.shape[x.shape.length - 1]!;
+  if (w.shape.length !== 2 || IN_x !== IN) {
+    throw new ShapeError(`linear: x ${formatShape(x.shape)} does not fit weight [OUT, IN] = ${formatShape(w.shape)}${w.name ? ` (${w.name})` : ""}`);
+  }
+  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== OUT)) {
+    throw new ShapeError(`linear: bias should be [${OUT}], got ${formatShape(bias.shape)}`);
+  }
+  const rows = x.size / IN;
+  const outShape = [...x.shape.slice(0, -1), OUT];
+  const y = new Tensor(emptyLike(x, outShape), outShape);
+  const k = ctx.kernels;
+  k.matmul(y.data, x.data, w.data, { M: rows, K: IN, N: OUT, transB: true, precision });
+  if (bias !== undefined) for (let r = 0; r < rows; r++) k.add(y.data.subarray(r * OUT, (r + 1) * OUT), y.data.subarray(r * OUT, (r + 1) * OUT), bias.data, OUT);
+  if (ctx.tape.needsGrad(x, w, bias)) {
+    y.requiresGrad = true;
+    ctx.tape.record(() => {
+      const dY = y.grad;
+      if (dY === null) return;
+      // dX[rows, IN] += dY[rows, OUT]·W[OUT, IN];  dW[OUT, IN] += dYᵀ·X;  db[OUT] += Σ_rows dY
+      if (x.requiresGrad) k.matmul(x.gradBuffer(), dY, w.data, { M: rows, K: OUT, N: IN, accumulate: true, precision });
+      if (w.requiresGrad) k.matmul(w.gradBuffer(), dY, x.data, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision });
+      if (bias?.requiresGrad) {
+        const db = bias.gradBuffer();
+        for (let r = 0; r < rows; r++) k.axpy(db, dY.subarray(r * OUT, (r + 1) * OUT), 1, OUT);
+      }
+    });
+  }
+  return y;
+}
