@@ -46,6 +46,17 @@ export class Tape {
   backward(loss: Tensor, seed = 1): void {
     if (loss.size !== 1) throw new Error(`backward: loss must be a scalar, got ${loss.size} elements`);
     loss.gradBuffer()[0] = seed;
+    this.run();
+  }
+
+  /** Backward from any tensor given the gradient of some scalar with respect to it (same size). */
+  backwardFrom(output: Tensor, grad: ArrayLike<number>): void {
+    if (grad.length !== output.size) throw new Error(`backwardFrom: gradient has ${grad.length} elements, output ${output.size}`);
+    output.gradBuffer().set(grad);
+    this.run();
+  }
+
+  private run(): void {
     for (let i = this.nodes.length - 1; i >= 0; i--) this.nodes[i]!();
     this.nodes = [];
   }
