@@ -11,6 +11,12 @@ export interface Command {
 // Subcommands are loaded lazily so that `hrm --help` stays fast.
 const commands: Record<string, () => Promise<Command>> = {
   "check-reference": async () => (await import("./check-reference.js")).command,
+  train: async () => (await import("./train.js")).command,
+  data: async () => (await import("./data.js")).command,
+  eval: async () => (await import("./eval.js")).command,
+  export: async () => (await import("./export.js")).command,
+  import: async () => (await import("./import.js")).command,
+  solve: async () => (await import("./solve.js")).command,
 };
 
 function usage(): string {
