@@ -1,12 +1,33 @@
-// The context every op and model call receives: the kernel backend and the tape. No hidden globals.
+// The context every op and model call receives: the kernel backend, the tape and the buffer pool.
+// No hidden globals: a recorded run replays exactly with the same context contents.
 import type { Kernels } from "../kernels/kernels.js";
+import type { FloatArray } from "./dtype.js";
+import { BufferPool } from "./pool.js";
 import { Tape } from "./tape.js";
+import type { Tensor } from "./tensor.js";
 
 export interface Ctx {
   readonly kernels: Kernels;
   readonly tape: Tape;
+  readonly pool: BufferPool;
 }
 
 export function makeCtx(kernels: Kernels): Ctx {
-  return { kernels, tape: new Tape() };
+  return { kernels, tape: new Tape(), pool: new BufferPool() };
+}
+
+/**
+ * Run fn in a pool scope that frees its intermediates when the tape is not recording (no-grad passes),
+ * keeping the returned tensor's buffer. While recording, everything stays alive for backward.
+ */
+export function scoped(ctx: Ctx, fn: () => Tensor): Tensor {
+  return ctx.pool.scope(fn, (t) => [t.data], !ctx.tape.recording);
+}
+
+/**
+ * The outermost scope of one step: every pooled buffer allocated inside is released at its end, so
+ * nothing allocated inside may be used afterwards (copy out what must survive, as the ACT carry does).
+ */
+export function stepScope<T>(ctx: Ctx, fn: () => T): T {
+  return ctx.pool.scope(fn, () => [] as FloatArray[], true);
 }

@@ -7,6 +7,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ConfigError } from "../engine/errors.js";
 import { Tensor } from "../engine/tensor.js";
+import { gradOf } from "../ops/grad.js";
 import type { ActResult } from "../model/hrm/act.js";
 import { bceWithLogitsSum, sigmoid } from "./bce.js";
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from "./softmax-ce.js";
@@ -96,14 +97,14 @@ export function actLossHead(ctx: Ctx, result: ActResult, lossType: LossType): Ac
         const dLoss = new Float64Array(B * S);
         for (let b = 0; b < B; b++) for (let t = 0; t < S; t++) dLoss[b * S + t] = g / Math.max(counts[b]!, 1);
         const backward = lossType === "stablemax_cross_entropy" ? stablemaxCrossEntropyBackward : softmaxCrossEntropyBackward;
-        backward(logits.gradBuffer(), x, labels, dLoss, V);
+        backward(gradOf(ctx, logits), x, labels, dLoss, V);
       }
       if (qHalt.requiresGrad) {
-        const d = qHalt.gradBuffer();
+        const d = gradOf(ctx, qHalt);
         for (let b = 0; b < B; b++) d[b] = d[b]! + 0.5 * g * (sigmoid(qHalt.data[b]!) - seqIsCorrect[b]!);
       }
       if (qContinue.requiresGrad && targetQContinue !== null) {
-        const d = qContinue.gradBuffer();
+        const d = gradOf(ctx, qContinue);
         for (let b = 0; b < B; b++) d[b] = d[b]! + 0.5 * g * (sigmoid(qContinue.data[b]!) - targetQContinue[b]!);
       }
     });

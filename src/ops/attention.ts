@@ -12,8 +12,8 @@ export function attention(ctx: Ctx, qkv: Tensor, NH: number, HD: number): Tensor
   const [B, T] = qkv.shape as [number, number, number];
   const d = { B, T, NH, HD, scale: 1 / Math.sqrt(HD) };
   const outShape = [B, T, NH * HD];
-  const y = new Tensor(emptyLike(qkv, outShape), outShape);
-  const probs = emptyLike(qkv, [B, NH, T, T]);
+  const y = new Tensor(emptyLike(ctx, qkv, outShape), outShape);
+  const probs = emptyLike(ctx, qkv, [B, NH, T, T]);
   const k = ctx.kernels;
   k.attentionForward(y.data, probs, qkv.data, d);
   if (ctx.tape.needsGrad(qkv)) {

@@ -2,34 +2,34 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike } from "./grad.js";
+import { emptyLike, gradOf } from "./grad.js";
 
 export function add(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
   if (a.size !== b.size || a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) {
     throw new ShapeError(`add: shapes differ: ${formatShape(a.shape)} vs ${formatShape(b.shape)}`);
   }
-  const y = new Tensor(emptyLike(a, a.shape), a.shape);
+  const y = new Tensor(emptyLike(ctx, a, a.shape), a.shape);
   const k = ctx.kernels;
   k.add(y.data, a.data, b.data, a.size);
   if (ctx.tape.needsGrad(a, b)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
       if (y.grad === null) return;
-      if (a.requiresGrad) k.axpy(a.gradBuffer(), y.grad, 1, a.size);
-      if (b.requiresGrad) k.axpy(b.gradBuffer(), y.grad, 1, b.size);
+      if (a.requiresGrad) k.axpy(gradOf(ctx, a), y.grad, 1, a.size);
+      if (b.requiresGrad) k.axpy(gradOf(ctx, b), y.grad, 1, b.size);
     });
   }
   return y;
 }
 
 export function scale(ctx: Ctx, a: Tensor, alpha: number): Tensor {
-  const y = new Tensor(emptyLike(a, a.shape), a.shape);
+  const y = new Tensor(emptyLike(ctx, a, a.shape), a.shape);
   const k = ctx.kernels;
   k.scale(y.data, a.data, alpha, a.size);
   if (ctx.tape.needsGrad(a)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
-      if (y.grad !== null) k.axpy(a.gradBuffer(), y.grad, alpha, a.size);
+      if (y.grad !== null) k.axpy(gradOf(ctx, a), y.grad, alpha, a.size);
     });
   }
   return y;
@@ -42,15 +42,15 @@ export function addBroadcast(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`addBroadcast: ${formatShape(b.shape)} does not broadcast over ${formatShape(a.shape)}`);
   }
   const n = b.size, B = a.size / n;
-  const y = new Tensor(emptyLike(a, a.shape), a.shape);
+  const y = new Tensor(emptyLike(ctx, a, a.shape), a.shape);
   const k = ctx.kernels;
   for (let i = 0; i < B; i++) k.add(y.data.subarray(i * n, (i + 1) * n), a.data.subarray(i * n, (i + 1) * n), b.data, n);
   if (ctx.tape.needsGrad(a, b)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
       if (y.grad === null) return;
-      if (a.requiresGrad) k.axpy(a.gradBuffer(), y.grad, 1, a.size);
-      if (b.requiresGrad) for (let i = 0; i < B; i++) k.axpy(b.gradBuffer(), y.grad.subarray(i * n, (i + 1) * n), 1, n);
+      if (a.requiresGrad) k.axpy(gradOf(ctx, a), y.grad, 1, a.size);
+      if (b.requiresGrad) for (let i = 0; i < B; i++) k.axpy(gradOf(ctx, b), y.grad.subarray(i * n, (i + 1) * n), 1, n);
     });
   }
   return y;
@@ -62,7 +62,7 @@ export function view(ctx: Ctx, x: Tensor, shape: readonly number[]): Tensor {
   if (ctx.tape.needsGrad(x)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
-      if (y.grad !== null) ctx.kernels.axpy(x.gradBuffer(), y.grad, 1, x.size);
+      if (y.grad !== null) ctx.kernels.axpy(gradOf(ctx, x), y.grad, 1, x.size);
     });
   }
   return y;

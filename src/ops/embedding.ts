@@ -2,7 +2,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape, numel } from "../engine/tensor.js";
-import { emptyLike } from "./grad.js";
+import { emptyLike, gradOf } from "./grad.js";
 
 export function embedding(ctx: Ctx, table: Tensor, ids: Int32Array, idsShape: readonly number[]): Tensor {
   const [V, D] = table.shape as [number, number];
@@ -14,14 +14,14 @@ export function embedding(ctx: Ctx, table: Tensor, ids: Int32Array, idsShape: re
     if (!(id >= 0 && id < V)) throw new ShapeError(`embedding: id ${id} at position ${i} is outside [0, ${V})${table.name ? ` of ${table.name}` : ""}`);
   }
   const outShape = [...idsShape, D];
-  const y = new Tensor(emptyLike(table, outShape), outShape);
+  const y = new Tensor(emptyLike(ctx, table, outShape), outShape);
   const k = ctx.kernels;
   const d = { n, D, V };
   k.embeddingForward(y.data, table.data, ids, d);
   if (ctx.tape.needsGrad(table)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
-      if (y.grad !== null) k.embeddingBackward(table.gradBuffer(), y.grad, ids, d);
+      if (y.grad !== null) k.embeddingBackward(gradOf(ctx, table), y.grad, ids, d);
     });
   }
   return y;

@@ -1,7 +1,6 @@
 // Helpers shared by the ops' backward closures.
 import type { Ctx } from "../engine/context.js";
 import type { FloatArray } from "../engine/dtype.js";
-import { allocFloat } from "../engine/dtype.js";
 import type { Tensor } from "../engine/tensor.js";
 
 /**
@@ -11,18 +10,24 @@ import type { Tensor } from "../engine/tensor.js";
 export function writeGrad(ctx: Ctx, t: Tensor, write: (dst: FloatArray) => void): void {
   if (!t.requiresGrad) return;
   if (t.grad === null) {
-    t.grad = allocFloat(t.dtype, t.size);
+    t.grad = ctx.pool.alloc(t.dtype, t.size);
     write(t.grad);
     return;
   }
-  const tmp = allocFloat(t.dtype, t.size);
+  const tmp = ctx.pool.alloc(t.dtype, t.size);
   write(tmp);
   ctx.kernels.axpy(t.grad, tmp, 1, t.size);
 }
 
-/** A new tensor of the given shape and the dtype of `like`. */
-export function emptyLike(like: Tensor, shape: readonly number[]): FloatArray {
+/** t.grad, allocated from the pool (zeroed) on first use. Parameters come with their gradient views. */
+export function gradOf(ctx: Ctx, t: Tensor): FloatArray {
+  if (t.grad === null) t.grad = ctx.pool.alloc(t.dtype, t.size, true);
+  return t.grad;
+}
+
+/** A buffer for a new tensor of the given shape and the dtype of `like`, from the pool (contents arbitrary). */
+export function emptyLike(ctx: Ctx, like: Tensor, shape: readonly number[], zero = false): FloatArray {
   let n = 1;
   for (const s of shape) n *= s;
-  return allocFloat(like.dtype, n);
+  return ctx.pool.alloc(like.dtype, n, zero);
 }

@@ -3,7 +3,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike } from "./grad.js";
+import { emptyLike, gradOf } from "./grad.js";
 
 export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor, precision: "f32" | "bf16" = "f32"): Tensor {
   const [OUT, IN] = w.shape as [number, number];
@@ -16,7 +16,7 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor, precision:
   }
   const rows = x.size / IN;
   const outShape = [...x.shape.slice(0, -1), OUT];
-  const y = new Tensor(emptyLike(x, outShape), outShape);
+  const y = new Tensor(emptyLike(ctx, x, outShape), outShape);
   const k = ctx.kernels;
   k.matmul(y.data, x.data, w.data, { M: rows, K: IN, N: OUT, transB: true, precision });
   if (bias !== undefined) for (let r = 0; r < rows; r++) k.add(y.data.subarray(r * OUT, (r + 1) * OUT), y.data.subarray(r * OUT, (r + 1) * OUT), bias.data, OUT);
@@ -26,10 +26,10 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor, precision:
       const dY = y.grad;
       if (dY === null) return;
       // dX[rows, IN] += dY[rows, OUT]·W[OUT, IN];  dW[OUT, IN] += dYᵀ·X;  db[OUT] += Σ_rows dY
-      if (x.requiresGrad) k.matmul(x.gradBuffer(), dY, w.data, { M: rows, K: OUT, N: IN, accumulate: true, precision });
-      if (w.requiresGrad) k.matmul(w.gradBuffer(), dY, x.data, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision });
+      if (x.requiresGrad) k.matmul(gradOf(ctx, x), dY, w.data, { M: rows, K: OUT, N: IN, accumulate: true, precision });
+      if (w.requiresGrad) k.matmul(gradOf(ctx, w), dY, x.data, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision });
       if (bias?.requiresGrad) {
-        const db = bias.gradBuffer();
+        const db = gradOf(ctx, bias);
         for (let r = 0; r < rows; r++) k.axpy(db, dY.subarray(r * OUT, (r + 1) * OUT), 1, OUT);
       }
     });

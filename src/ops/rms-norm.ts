@@ -6,8 +6,8 @@ import { emptyLike, writeGrad } from "./grad.js";
 export function rmsNorm(ctx: Ctx, x: Tensor, eps: number): Tensor {
   const D = x.shape[x.shape.length - 1]!;
   const rows = x.size / D;
-  const y = new Tensor(emptyLike(x, x.shape), x.shape);
-  const rstd = emptyLike(x, [rows]);
+  const y = new Tensor(emptyLike(ctx, x, x.shape), x.shape);
+  const rstd = emptyLike(ctx, x, [rows]);
   const k = ctx.kernels;
   k.rmsNormForward(y.data, rstd, x.data, { rows, D, eps });
   if (ctx.tape.needsGrad(x)) {

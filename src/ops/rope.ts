@@ -12,7 +12,7 @@ export function rope(ctx: Ctx, qkv: Tensor, cos: Tensor, sin: Tensor, NH: number
   expectShape("rope", "cos", cos, [T, HD]);
   expectShape("rope", "sin", sin, [T, HD]);
   const d = { B, T, NH, HD };
-  const y = new Tensor(emptyLike(qkv, qkv.shape), qkv.shape);
+  const y = new Tensor(emptyLike(ctx, qkv, qkv.shape), qkv.shape);
   const k = ctx.kernels;
   k.ropeForward(y.data, qkv.data, cos.data, sin.data, d);
   if (ctx.tape.needsGrad(qkv)) {

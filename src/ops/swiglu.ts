@@ -10,7 +10,7 @@ export function swiglu(ctx: Ctx, gateUp: Tensor): Tensor {
   const I = W / 2;
   const rows = gateUp.size / W;
   const outShape = [...gateUp.shape.slice(0, -1), I];
-  const y = new Tensor(emptyLike(gateUp, outShape), outShape);
+  const y = new Tensor(emptyLike(ctx, gateUp, outShape), outShape);
   const k = ctx.kernels;
   k.swigluForward(y.data, gateUp.data, { rows, I });
   if (ctx.tape.needsGrad(gateUp)) {

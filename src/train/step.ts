@@ -4,6 +4,7 @@
 //   sign-SGD on the puzzle-embedding rows of this batch and AdamATan2 on every parameter, each at its
 //   scheduled learning rate; metrics reduced as the official code logs them.
 import type { Ctx } from "../engine/context.js";
+import { stepScope } from "../engine/context.js";
 import type { Rng } from "../engine/rng.js";
 import type { ActLoss, ActMetrics, LossType } from "../losses/act-loss-head.js";
 import { actLossHead } from "../losses/act-loss-head.js";
@@ -67,6 +68,11 @@ export interface StepResult {
 }
 
 export function trainStep(ctx: Ctx, state: TrainState, batch: Batch, optim: OptimConfig, rng: Rng): StepResult {
+  // Every activation and gradient of the step comes from the pool and returns to it at the end.
+  return stepScope(ctx, () => trainStepInScope(ctx, state, batch, optim, rng));
+}
+
+function trainStepInScope(ctx: Ctx, state: TrainState, batch: Batch, optim: OptimConfig, rng: Rng): StepResult {
   const { model } = state;
   const B = batch.puzzleIdentifiers.length;
   state.carry ??= initialCarry(model, B);

@@ -6,7 +6,7 @@
 //   logits = lm_head(z_H)[:, P:];  (q_halt, q_continue) = q_head(z_H[:, 0])
 // Shapes: z_H, z_L [B, T, D]; logits [B, S, V]; q logits [B].
 import type { Ctx } from "../../engine/context.js";
-import type { Tensor } from "../../engine/tensor.js";
+import { Tensor } from "../../engine/tensor.js";
 import { add } from "../../ops/elementwise.js";
 import { linear } from "../../ops/linear.js";
 import { selectColumn } from "../../ops/select.js";
@@ -69,7 +69,8 @@ export function innerForward(ctx: Ctx, m: HrmModel, carry: InnerCarry, data: Inn
   const logits = linear(ctx, sliceTokens(ctx, zH, P, seq_len), m.p("lm_head.weight"));
   const q = linear(ctx, sliceTokens(ctx, zH, 0, 1), m.p("q_head.weight"), m.p("q_head.bias")); // [B, 1, 2]
   return {
-    carry: { zH: zH.detach(), zL: zL.detach() },
+    // detached copies outside the buffer pool: the carry outlives the step that made it
+    carry: { zH: new Tensor(zH.data.slice(), zH.shape), zL: new Tensor(zL.data.slice(), zL.shape) },
     logits,
     qHalt: selectColumn(ctx, q, 0),
     qContinue: selectColumn(ctx, q, 1),

@@ -1,6 +1,7 @@
 // A reasoning module (H or L): its stack of blocks preceded by additive input injection,
 //   Module(z, injection) = Blocks(z + injection).
 import type { Ctx } from "../../engine/context.js";
+import { scoped } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { add } from "../../ops/elementwise.js";
 import { blockForward } from "./block.js";
@@ -10,7 +11,13 @@ export type Level = "H_level" | "L_level";
 
 export function reasoningModule(ctx: Ctx, m: HrmModel, level: Level, z: Tensor, injection: Tensor): Tensor {
   const layers = level === "H_level" ? m.config.H_layers : m.config.L_layers;
-  let h = add(ctx, z, injection);
-  for (let i = 0; i < layers; i++) h = blockForward(ctx, m, `${level}.layers.${i}`, h);
-  return h;
+  // In no-grad passes each block's intermediates go back to the pool as soon as the block returns.
+  return scoped(ctx, () => {
+    let h = add(ctx, z, injection);
+    for (let i = 0; i < layers; i++) {
+      const input = h;
+      h = scoped(ctx, () => blockForward(ctx, m, `${level}.layers.${i}`, input));
+    }
+    return h;
+  });
 }

@@ -1,0 +1,69 @@
+// Buffer pool with scopes, so a training step does not churn the allocator (fresh typed arrays cost a
+// page fault per 4 KiB on first touch). Buffers allocated inside a scope return to the pool when the
+// scope ends, except those the scope hands back (they move to the enclosing scope). A scope whose tape is
+// recording keeps everything alive (backward closures read it) by moving it to the enclosing scope; the
+// outermost scope of a training step releases all once backward has run.
+import type { DType, FloatArray } from "./dtype.js";
+import { allocFloat } from "./dtype.js";
+
+export class BufferPool {
+  private readonly free = new Map<string, FloatArray[]>();
+  private readonly scopes: FloatArray[][] = [];
+  /** Counters for tests and profiling. */
+  readonly stats = { fresh: 0, reused: 0, released: 0 };
+
+  /** A buffer of n elements (zeroed when asked; otherwise contents are arbitrary). */
+  alloc(dtype: DType, n: number, zero = false): FloatArray {
+    const list = this.free.get(`${dtype}:${n}`);
+    let b = list?.pop();
+    if (b === undefined) {
+      b = allocFloat(dtype, n);
+      this.stats.fresh++;
+    } else {
+      this.stats.reused++;
+      if (zero) b.fill(0);
+    }
+    this.scopes.at(-1)?.push(b);
+    return b;
+  }
+
+  /**
+   * Run fn in a scope. When it ends: with `release`, every buffer allocated in it returns to the pool except
+   * those `keep(result)` names, which move to the enclosing scope; without, all move to the enclosing scope.
+   */
+  scope<T>(fn: () => T, keep: (result: T) => readonly FloatArray[], release: boolean): T {
+    this.scopes.push([]);
+    let result: T | undefined;
+    let ok = false;
+    try {
+      result = fn();
+      ok = true;
+      return result;
+    } finally {
+      const mine = this.scopes.pop()!;
+      const parent = this.scopes.at(-1);
+      if (!release || !ok) {
+        parent?.push(...mine);
+      } else {
+        const kept = new Set<FloatArray>(keep(result as T));
+        for (const b of mine) {
+          if (kept.has(b)) parent?.push(b);
+          else this.give(b);
+        }
+      }
+    }
+  }
+
+  private give(b: FloatArray): void {
+    const key = `${b instanceof Float32Array ? "f32" : "f64"}:${b.length}`;
+    let list = this.free.get(key);
+    if (list === undefined) this.free.set(key, (list = []));
+    list.push(b);
+    this.stats.released++;
+  }
+
+  /** Drop every pooled buffer (e.g. between runs of different shapes). */
+  clear(): void {
+    this.free.clear();
+  }
+}

@@ -1,0 +1,60 @@
+// Training presets: the official hyper-parameters of the published runs (hrm-spec §5.4, on their official
+// dataset folders) and CPU-scale presets that train on a 2-core machine.
+import type { ArchConfig } from "./config.js";
+
+/** config/arch/hrm_v1.yaml. forward_dtype float32 until bf16 compute lands in this port. */
+const paperArch: ArchConfig = {
+  H_cycles: 2, L_cycles: 2, H_layers: 4, L_layers: 4, hidden_size: 512, num_heads: 8, expansion: 4, puzzle_emb_ndim: 512,
+  pos_encodings: "rope", halt_max_steps: 16, halt_exploration_prob: 0.1, forward_dtype: "float32", rms_norm_eps: 1e-5,
+  rope_theta: 10000, loss_type: "stablemax_cross_entropy",
+};
+
+const runDefaults = {
+  kernels: "auto", checkpoint_every_steps: 1000, keep_checkpoints: 3, eval_max_examples: 0, max_minutes: 0, max_steps: 0,
+  eval_every_steps: 0, seed: 0, checkpoint_every_eval: true, beta1: 0.9, beta2: 0.95, lr_min_ratio: 1.0,
+} as const;
+
+/** Official published runs (cfg_pretrain.yaml + README commands). */
+const official = {
+  "sudoku-extreme-1k": { data_path: "data/sudoku-extreme-1k-aug-1000", global_batch_size: 768, epochs: 20000, eval_interval: 2000, lr: 1e-4, puzzle_emb_lr: 1e-4, weight_decay: 1.0, puzzle_emb_weight_decay: 1.0, lr_warmup_steps: 2000 },
+  "maze-30x30-hard-1k": { data_path: "data/maze-30x30-hard-1k", global_batch_size: 768, epochs: 20000, eval_interval: 2000, lr: 1e-4, puzzle_emb_lr: 1e-4, weight_decay: 1.0, puzzle_emb_weight_decay: 1.0, lr_warmup_steps: 2000 },
+  "arc-1": { data_path: "data/arc-aug-1000", global_batch_size: 768, epochs: 100000, eval_interval: 10000, lr: 1e-4, puzzle_emb_lr: 1e-2, weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 2000 },
+  "arc-2": { data_path: "data/arc-2-aug-1000", global_batch_size: 768, epochs: 100000, eval_interval: 10000, lr: 1e-4, puzzle_emb_lr: 1e-2, weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 2000 },
+} as const;
+
+/** A small HRM for 9x9 Sudoku on 2 CPU cores (the configuration the issue's PyTorch reference used). */
+const cpuArch: ArchConfig = { ...paperArch, hidden_size: 128, num_heads: 4, H_layers: 2, L_layers: 2, puzzle_emb_ndim: 128, halt_max_steps: 4 };
+
+const cpu = {
+  "sudoku-cpu": {
+    // one epoch = one sampled puzzle per group (1000 examples): 5000 epochs ≈ 78k steps, cut by max_minutes
+    data_path: "data/sudoku-gen-k30-aug-1000", global_batch_size: 64, epochs: 5000, eval_interval: 5000, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 100, arch: cpuArch, max_minutes: 30, eval_every_steps: 500,
+    checkpoint_every_steps: 500,
+  },
+  "maze-cpu": {
+    data_path: "data/maze-30x30-gen-1k", global_batch_size: 16, epochs: 1000, eval_interval: 1000, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 100, arch: { ...cpuArch, halt_max_steps: 4 }, max_minutes: 60,
+    eval_every_steps: 500, eval_max_examples: 200, checkpoint_every_steps: 500,
+  },
+  /** A few-second model for tests and smoke runs. */
+  tiny: {
+    data_path: "data/sudoku-tiny", global_batch_size: 8, epochs: 100, eval_interval: 100, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 5,
+    arch: { ...cpuArch, hidden_size: 32, num_heads: 2, H_layers: 1, L_layers: 1, puzzle_emb_ndim: 32, halt_max_steps: 2, H_cycles: 1, L_cycles: 2 },
+    checkpoint_every_steps: 5, eval_max_examples: 16,
+  },
+} as const;
+
+export const presetNames = [...Object.keys(official), ...Object.keys(cpu)] as const;
+
+/** The full config object of a preset (still to be parsed, so overrides can be merged first). */
+export function presetConfig(name: string): Record<string, unknown> | null {
+  if (name in official) {
+    return { ...runDefaults, arch: paperArch, run_dir: `runs/${name}`, ...official[name as keyof typeof official] };
+  }
+  if (name in cpu) {
+    return { ...runDefaults, run_dir: `runs/${name}`, ...cpu[name as keyof typeof cpu] };
+  }
+  return null;
+}

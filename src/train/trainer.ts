@@ -1,0 +1,165 @@
+// The training loop of the official pretrain.py, on CPU: iterations of eval_interval epochs over the
+// train split (batches from the official sampler), one ACT segment per optimizer step with the persistent
+// carry, evaluation on the test split, checkpoints that allow an exact resume, metrics as JSON lines and
+// a picture of the curves.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { makeCtx } from "../engine/context.js";
+import type { Ctx } from "../engine/context.js";
+import { Rng } from "../engine/rng.js";
+import { selectKernels } from "../kernels/select.js";
+import { PuzzleLoader, trainSchedule } from "../data/loader.js";
+import type { OpenSplit } from "../data/split-reader.js";
+import { openDatasetSplit } from "../data/split-reader.js";
+import { evaluateSplit, toModelBatch } from "../eval/evaluate.js";
+import type { EvalResult } from "../eval/evaluate.js";
+import { parseHrmConfig } from "../model/hrm/config.js";
+import type { HrmConfig } from "../model/hrm/config.js";
+import { HrmModel } from "../model/hrm/model.js";
+import { ProgressBar } from "../util/progress.js";
+import type { LoaderPosition } from "./checkpoint.js";
+import { checkpointName, listCheckpoints, loadCheckpointInto, saveCheckpoint } from "./checkpoint.js";
+import type { TrainConfig } from "./config.js";
+import { writeCurves } from "./curves.js";
+import type { OptimConfig, TrainState } from "./step.js";
+import { createTrainState, trainStep } from "./step.js";
+
+export interface TrainRunOptions {
+  /** Continue from the run folder's latest checkpoint when there is one. */
+  readonly resume?: boolean;
+  /** Show a progress bar (stderr). */
+  readonly progress?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface TrainSummary {
+  readonly runDir: string;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly lastEval: EvalResult | null;
+  readonly checkpoint: string | null;
+  readonly resumedFrom: string | null;
+  readonly modelConfig: HrmConfig;
+  readonly numParameters: number;
+}
+
+/** The model config of a training config on a dataset (data fields from its metadata). */
+export function modelConfigFor(config: TrainConfig, split: OpenSplit): HrmConfig {
+  const { loss_type: _loss, ...arch } = config.arch;
+  const m = split.metadata;
+  return parseHrmConfig({ ...arch, batch_size: config.global_batch_size, seq_len: m.seq_len, vocab_size: m.vocab_size, num_puzzle_identifiers: m.num_puzzle_identifiers }, "training config arch");
+}
+
+export function optimConfigOf(c: TrainConfig): OptimConfig {
+  return {
+    global_batch_size: c.global_batch_size, lr: c.lr, lr_min_ratio: c.lr_min_ratio, lr_warmup_steps: c.lr_warmup_steps,
+    weight_decay: c.weight_decay, beta1: c.beta1, beta2: c.beta2, puzzle_emb_lr: c.puzzle_emb_lr,
+    puzzle_emb_weight_decay: c.puzzle_emb_weight_decay, loss_type: c.arch.loss_type,
+  };
+}
+
+/** Keep the JSON lines of metrics.jsonl up to `step` (a resumed run rewrites what came after). */
+function truncateMetrics(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const keep = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step <= step);
+  writeFileSync(path, keep.map((l) => `${l}\n`).join(""));
+}
+
+export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}): Promise<TrainSummary> {
+  const log = opts.log ?? ((s: string) => console.error(s));
+  const t0 = performance.now();
+  const kernels = selectKernels(config.kernels, { log });
+  const trainSplit = openDatasetSplit(config.data_path, "train");
+  const testSplit = existsSync(join(config.data_path, "test", "dataset.json")) ? openDatasetSplit(config.data_path, "test") : null;
+  const modelConfig = modelConfigFor(config, trainSplit);
+  const sched = trainSchedule(trainSplit.metadata, { epochs: config.epochs, evalInterval: config.eval_interval, globalBatchSize: config.global_batch_size });
+  const totalSteps = config.max_steps > 0 ? config.max_steps : sched.totalSteps;
+  const optim = optimConfigOf(config);
+
+  const model = HrmModel.create(modelConfig, new Rng(config.seed));
+  const state = createTrainState(model, optim, totalSteps);
+  const rng = new Rng(config.seed + 0x5eed); // exploration draws
+  const loader = new PuzzleLoader(trainSplit, { seed: config.seed, globalBatchSize: config.global_batch_size, epochsPerIter: sched.epochsPerIter });
+  mkdirSync(config.run_dir, { recursive: true });
+  const metricsPath = join(config.run_dir, "metrics.jsonl");
+
+  let position: LoaderPosition = { iteration: 0, batch: 0 };
+  let elapsedBefore = 0;
+  let resumedFrom: string | null = null;
+  const latest = opts.resume ? listCheckpoints(config.run_dir).at(-1) : undefined;
+  if (latest !== undefined) {
+    const ck = loadCheckpointInto(latest, model);
+    state.adam.expAvg.set(ck.expAvg);
+    state.adam.expAvgSq.set(ck.expAvgSq);
+    state.adam.step = ck.state.adamStep;
+    state.step = ck.state.step;
+    state.carry = ck.carry;
+    rng.setState(ck.state.rng);
+    position = ck.state.loader;
+    elapsedBefore = ck.state.elapsedSeconds;
+    resumedFrom = latest;
+    truncateMetrics(metricsPath, state.step);
+    log(`hrm train: resumed from ${latest} (step ${state.step})`);
+  } else if (!opts.resume || !existsSync(metricsPath)) {
+    writeFileSync(metricsPath, "");
+  }
+  writeFileSync(join(config.run_dir, "config.json"), JSON.stringify({ train: config, model: modelConfig }, null, 2));
+  log(`hrm train: ${model.params.numParameters.toLocaleString("en")} parameters, T=${model.dims.totalSeqLen}, MLP ${model.dims.mlpIntermediate}, ` +
+    `${totalSteps} steps (${sched.totalIters} iteration(s) of ${sched.epochsPerIter} epoch(s)), kernels: ${kernels.name}`);
+
+  const ctx = makeCtx(kernels);
+  const elapsed = (): number => elapsedBefore + (performance.now() - t0) / 1000;
+  const bar = opts.progress ? new ProgressBar({ total: totalSteps, label: "train", unit: "steps" }) : null;
+  bar?.update(state.step);
+  let lastEval: EvalResult | null = null;
+  let lastEvalStep = -1;
+  let lastCheckpoint: string | null = null;
+  const checkpoint = (): void => {
+    if (lastCheckpoint !== null && lastCheckpoint.endsWith(checkpointName(state.step))) return;
+    lastCheckpoint = saveCheckpoint(config.run_dir, config, state, { rng: rng.getState(), loader: position, elapsedSeconds: elapsed() }, config.keep_checkpoints);
+  };
+  const evaluate = (): void => {
+    if (testSplit === null) return;
+    lastEval = evalOnce(ctx, model, testSplit, config);
+    lastEvalStep = state.step;
+    appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), eval: lastEval.metrics, eval_count: lastEval.count, per_segment: lastEval.perSegment })}\n`);
+    log(`\nhrm train: eval at step ${state.step}: exact_accuracy ${(lastEval.metrics["exact_accuracy"] ?? 0).toFixed(4)}, accuracy ${(lastEval.metrics["accuracy"] ?? 0).toFixed(4)} over ${lastEval.count} examples (${lastEval.seconds.toFixed(1)} s)`);
+    writeCurves(config.run_dir);
+  };
+
+  let stop = false;
+  for (let it = position.iteration > 0 ? position.iteration - 1 : 0; it < sched.totalIters && !stop; it++) {
+    loader.resumeAt(it);
+    let bi = 0;
+    for (const lb of loader.train()) {
+      bi++;
+      if (it + 1 === position.iteration && bi <= position.batch) continue; // consumed before the checkpoint
+      if (state.step >= totalSteps) { stop = true; break; }
+      const r = trainStep(ctx, state, toModelBatch(lb), optim, rng);
+      position = { iteration: it + 1, batch: bi };
+      appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), ...r.metrics })}\n`);
+      bar?.update(state.step, { loss: (r.metrics["train/lm_loss"] ?? 0).toFixed(3), acc: (r.metrics["train/accuracy"] ?? 0).toFixed(3), exact: (r.metrics["train/exact_accuracy"] ?? 0).toFixed(3) });
+      if (config.checkpoint_every_steps > 0 && state.step % config.checkpoint_every_steps === 0) checkpoint();
+      if (config.eval_every_steps > 0 && state.step % config.eval_every_steps === 0) evaluate();
+      if (config.max_minutes > 0 && elapsed() >= config.max_minutes * 60) { stop = true; log(`\nhrm train: time budget of ${config.max_minutes} min reached at step ${state.step}`); break; }
+    }
+    if (!stop) {
+      evaluate();
+      if (config.checkpoint_every_eval || it === sched.totalIters - 1) checkpoint();
+    }
+  }
+  bar?.finish();
+  if (lastEvalStep !== state.step) evaluate();
+  checkpoint();
+  writeCurves(config.run_dir);
+  trainSplit.close();
+  testSplit?.close();
+  return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: lastCheckpoint, resumedFrom, modelConfig, numParameters: model.params.numParameters };
+}
+
+function evalOnce(ctx: Ctx, model: HrmModel, split: OpenSplit, config: TrainConfig): EvalResult {
+  return evaluateSplit(ctx, model, split, { batchSize: config.global_batch_size, lossType: config.arch.loss_type, maxExamples: config.eval_max_examples });
+}
+
+export type { TrainState };
