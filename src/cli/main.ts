@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   "check-reference": async () => (await import("./check-reference.js")).command,
   train: async () => (await import("./train.js")).command,
   data: async () => (await import("./data.js")).command,
+  demo: async () => (await import("./demo.js")).command,
   eval: async () => (await import("./eval.js")).command,
   export: async () => (await import("./export.js")).command,
   import: async () => (await import("./import.js")).command,

@@ -1,0 +1,100 @@
+// `hrm demo`: the main job on an embedded default, no download. Generates Sudoku puzzles (30 blanks, as the
+// issue's 1k setting), builds the dataset with 1000 augmentations per puzzle, trains the CPU preset with
+// progress, evaluates on held-out puzzles, draws the curves and solves one held-out puzzle step by step.
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { makeCtx } from "../engine/context.js";
+import { Rng } from "../engine/rng.js";
+import { buildSudokuDataset } from "../data/sudoku/build.js";
+import { generateSudoku, sudokuCsv } from "../data/sudoku/generate.js";
+import type { GeneratedSudoku } from "../data/sudoku/generate.js";
+import { boardToString } from "../data/sudoku/grid.js";
+import { selectKernels } from "../kernels/select.js";
+import { sudokuToTokens } from "../solve/codecs.js";
+import { renderTrace } from "../solve/render.js";
+import { solvePuzzle } from "../solve/solve.js";
+import { loadCheckpointModel } from "../train/checkpoint.js";
+import { mergeConfig, parseTrainConfig } from "../train/config.js";
+import { presetConfig } from "../train/presets.js";
+import { trainRun } from "../train/trainer.js";
+import { writeFileAtomicSync } from "../util/atomic.js";
+import { ProgressBar } from "../util/progress.js";
+import { formatHelp, parseArgs } from "./args.js";
+import type { OptionSpec } from "./args.js";
+import type { Command } from "./main.js";
+
+const specs: Record<string, OptionSpec> = {
+  out: { kind: "string", help: "demo folder (replaced on each run)", default: "runs/demo" },
+  minutes: { kind: "number", help: "training time budget", default: 10 },
+  puzzles: { kind: "number", help: "training puzzles to generate", default: 1000 },
+  "test-puzzles": { kind: "number", help: "held-out puzzles to generate", default: 200 },
+  aug: { kind: "number", help: "augmentations per training puzzle", default: 1000 },
+  blanks: { kind: "number", help: "empty cells per puzzle", default: 30 },
+  seed: { kind: "number", help: "random seed of generation, data and training", default: 0 },
+  kernels: { kind: "string", help: "auto | native | reference", default: "auto" },
+};
+
+function generate(n: number, blanks: number, rng: Rng, label: string): GeneratedSudoku[] {
+  const bar = new ProgressBar({ total: n, label, unit: "puzzles" });
+  const out: GeneratedSudoku[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(generateSudoku(rng, blanks));
+    bar.tick();
+  }
+  bar.finish();
+  return out;
+}
+
+export const command: Command = {
+  summary: "the main job: generate Sudoku data, train a CPU-scale HRM, evaluate, draw curves, solve one puzzle",
+  async run(argv) {
+    const args = parseArgs(argv, specs);
+    if (args.help) {
+      console.log(formatHelp("hrm demo [options]", specs, ["hrm demo", "hrm demo --minutes 30 --out runs/demo-30min"]));
+      return 0;
+    }
+    const o = args.options;
+    const out = o["out"] as string, seed = o["seed"] as number;
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(join(out, "source"), { recursive: true });
+
+    console.error(`[1/4] generating ${String(o["puzzles"])} + ${String(o["test-puzzles"])} Sudoku puzzles with ${String(o["blanks"])} blanks (seed ${seed})`);
+    const rng = new Rng(seed);
+    const train = generate(o["puzzles"] as number, o["blanks"] as number, rng, "train puzzles");
+    const test = generate(o["test-puzzles"] as number, o["blanks"] as number, rng, "test puzzles");
+    writeFileAtomicSync(join(out, "source", "train.csv"), sudokuCsv(train, "hrm-demo"));
+    writeFileAtomicSync(join(out, "source", "test.csv"), sudokuCsv(test, "hrm-demo"));
+
+    console.error(`[2/4] building the dataset (${String(o["aug"])} augmentations per puzzle)`);
+    const bar = new ProgressBar({ total: 0, label: "build", unit: "items" });
+    const report = await buildSudokuDataset({
+      train: join(out, "source", "train.csv"), test: join(out, "source", "test.csv"), numAug: o["aug"] as number,
+      outDir: join(out, "data"), seed, onProgress: (p) => bar.update(p.done, { phase: p.phase }),
+    });
+    bar.finish();
+    console.error(`      ${report.splits.train.examples} training examples, ${report.splits.test.examples} test examples (${report.seconds.toFixed(1)} s)`);
+
+    console.error(`[3/4] training the sudoku-cpu preset for ${String(o["minutes"])} minutes`);
+    const config = parseTrainConfig(mergeConfig(presetConfig("sudoku-cpu"), {
+      data_path: join(out, "data"), run_dir: join(out, "run"), max_minutes: o["minutes"], seed, kernels: o["kernels"],
+      eval_every_steps: 250, eval_max_examples: o["test-puzzles"], checkpoint_every_steps: 250,
+    }));
+    const summary = await trainRun(config, { progress: true });
+    const m = summary.lastEval?.metrics ?? {};
+    console.error(`      ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; held-out exact accuracy ${((m["exact_accuracy"] ?? 0) * 100).toFixed(1)}%, ` +
+      `cell accuracy ${((m["accuracy"] ?? 0) * 100).toFixed(1)}%; curves: ${join(out, "run", "curves.png")}`);
+
+    console.error("[4/4] solving one held-out puzzle segment by segment (adaptive halting)");
+    const model = loadCheckpointModel(summary.checkpoint!);
+    const ctx = makeCtx(selectKernels(config.kernels));
+    const puzzle = boardToString(test[0]!.puzzle, ".");
+    const solution = sudokuToTokens(boardToString(test[0]!.solution, ""));
+    const result = solvePuzzle(ctx, model, { inputs: sudokuToTokens(puzzle), labels: solution }, { halting: "adaptive" });
+    console.log(`puzzle: ${puzzle}`);
+    console.log(renderTrace("sudoku", result, process.stdout.isTTY ? "ansi" : "brackets", model.config.halt_max_steps));
+    const last = result.segments.at(-1)!;
+    console.log(`\nfinal: ${last.exact ? "solved" : `${Math.round((last.accuracy ?? 0) * 81)}/81 cells right`}; ` +
+      `held-out exact accuracy ${((m["exact_accuracy"] ?? 0) * 100).toFixed(1)}% after ${summary.steps} steps; checkpoint ${summary.checkpoint}`);
+    return 0;
+  },
+};
