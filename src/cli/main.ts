@@ -10,6 +10,7 @@ export interface Command {
 
 // Subcommands are loaded lazily so that `hrm --help` stays fast.
 const commands: Record<string, () => Promise<Command>> = {
+  analyze: async () => (await import("./analyze.js")).command,
   "check-reference": async () => (await import("./check-reference.js")).command,
   train: async () => (await import("./train.js")).command,
   data: async () => (await import("./data.js")).command,

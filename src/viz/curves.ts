@@ -52,7 +52,7 @@ export const SERIES_COLOURS: readonly string[] = ["#1f77b4", "#ff7f0e", "#2ca02c
 const AXIS = "#333333", GRID = "#e4e4e4", TEXT = "#222222";
 const SCALE = 2; // font pixels per glyph pixel
 const CHAR_W = (GLYPH_W + 1) * SCALE, CHAR_H = GLYPH_H * SCALE;
-const MARGIN = { left: 66, right: 14, top: 30, bottom: 30 };
+const MARGIN = { left: 66, right: 26, top: 30, bottom: 30 };
 
 /** A step of 1, 2 or 5 times a power of ten near `raw`. */
 function niceStep(raw: number): number {
@@ -206,14 +206,15 @@ export function renderCurvesPng(panels: readonly CurvePanel[], opts: CurvesOptio
       }
     });
     pl.text(panel.title, a.left, a.top - CHAR_H - 8, TEXT);
-    // legend: top right, one line per series
-    panel.series.forEach((s, k) => {
-      const y = a.top + 6 + k * (CHAR_H + 4);
-      const x = a.right - 6 - textWidth(s.name) - 18;
-      pl.cv.fillRect(x - 4, y - 2, textWidth(s.name) + 28, CHAR_H + 4, "#ffffff");
-      pl.cv.fillRect(x, y + Math.floor(CHAR_H / 2) - 1, 12, 3, colourOf(k));
-      pl.text(s.name, x + 18, y, TEXT);
-    });
+    // legend: in the title row, right-aligned, one swatch and name per series
+    let x = a.right;
+    for (let k = panel.series.length - 1; k >= 0; k--) {
+      const name = panel.series[k]!.name;
+      x -= textWidth(name) + 18;
+      pl.cv.fillRect(x, a.top - CHAR_H - 8 + Math.floor(CHAR_H / 2) - 1, 12, 3, colourOf(k));
+      pl.text(name, x + 16, a.top - CHAR_H - 8, TEXT);
+      x -= 14;
+    }
   });
   return pl.cv.toPng();
 }
@@ -249,9 +250,9 @@ export function renderCurvesSvg(panels: readonly CurvePanel[], opts: CurvesOptio
         if (px.length > 1) out.push(`<polyline points="${px.map(([x, y]) => `${x},${y}`).join(" ")}" fill="none" stroke="${colour}" stroke-width="1.5"/>`);
         if (px.length === 1 || s.points.length < MARK_BELOW) for (const [x, y] of px) out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${colour}"/>`);
       }
-      const ly = a.top + 10 + k * 14;
-      out.push(`<line x1="${a.right - 90}" y1="${ly - 4}" x2="${a.right - 76}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
-        `<text x="${a.right - 72}" y="${ly}" fill="${TEXT}">${esc(s.name)}</text>`);
+      const lx = a.right - 70 * (panel.series.length - k), ly = a.top - 10;
+      out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 14}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
+        `<text x="${lx + 18}" y="${ly}" fill="${TEXT}">${esc(s.name)}</text>`);
     });
     out.push(`<text x="${a.left}" y="${a.top - 10}" font-size="13" font-weight="bold" fill="${TEXT}">${esc(panel.title)}</text>`);
   });

@@ -1,0 +1,52 @@
+// `hrm import`: an official sapientinc/HRM checkpoint (torch.save state dict) + its config -> our
+// checkpoint folder (config.json, model.safetensors).
+import { ConfigError, UsageError } from "../engine/errors.js";
+import { describeModel, importOfficialCheckpoint } from "../io/official.js";
+import { HrmModel } from "../model/hrm/model.js";
+import { formatHelp, parseArgs } from "./args.js";
+import type { OptionSpec } from "./args.js";
+import type { Command } from "./main.js";
+
+const specs: Record<string, OptionSpec> = {
+  config: { kind: "string", help: "the official all_config.yaml next to the checkpoint, or a config.json with model_config_effective" },
+  out: { kind: "string", help: "checkpoint folder to write" },
+  "seq-len": { kind: "number", help: "tokens per example, for RoPE checkpoints whose config lacks it (81 Sudoku, 900 Maze/ARC)" },
+  "forward-dtype": { kind: "string", help: "keep the config's forward_dtype, or set float32 / bfloat16 (same weights)", default: "keep" },
+  force: { kind: "boolean", help: "replace an existing output folder", default: false },
+};
+
+export const command: Command = {
+  summary: "convert an official PyTorch checkpoint into a checkpoint folder",
+  async run(argv) {
+    const args = parseArgs(argv, specs);
+    const o = args.options;
+    if (args.help) {
+      console.log(formatHelp("hrm import <official checkpoint file> --config <all_config.yaml | config.json> --out <dir> [options]", specs, [
+        "hrm import HRM-checkpoint-sudoku-extreme/checkpoint --config HRM-checkpoint-sudoku-extreme/all_config.yaml --seq-len 81 --out ckpt/sudoku",
+        "hrm import ../shared/reference/hrm-tiny-a/checkpoint_step_0 --config ../shared/reference/hrm-tiny-a/config.json --out ckpt/tiny",
+      ]));
+      return 0;
+    }
+    if (args.positionals.length !== 1) throw new UsageError(`expected one official checkpoint file, got ${args.positionals.length} arguments`);
+    if (typeof o["config"] !== "string" || typeof o["out"] !== "string") throw new UsageError("--config <file> and --out <dir> are required");
+    const fd = o["forward-dtype"];
+    if (fd !== "keep" && fd !== "float32" && fd !== "bfloat16") throw new UsageError(`--forward-dtype must be keep, float32 or bfloat16, got ${JSON.stringify(fd)}`);
+    const seqLen = o["seq-len"] as number | undefined;
+    const r = await importOfficialCheckpoint(args.positionals[0]!, o["config"], o["out"], {
+      force: o["force"] as boolean,
+      ...(seqLen !== undefined ? { seqLen } : {}),
+      ...(fd !== "keep" ? { forwardDtype: fd } : {}),
+    });
+    console.log(`imported ${r.tensorCount} tensors -> ${r.outDir}`);
+    console.log(`model: ${describeModel(r.config)}`);
+    if (r.lossType !== null) console.log(`loss: ${r.lossType}`);
+    if (r.ignored.length > 0) console.log(`not model fields (kept in config.json "official"): ${r.ignored.join(", ")}`);
+    try {
+      new HrmModel(r.config);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      console.error(`hrm import: note: this build cannot run the imported config yet (${e.message}); re-import with --forward-dtype float32 to run it here (same weights)`);
+    }
+    return 0;
+  },
+};
