@@ -13,9 +13,16 @@ const specs: Record<string, OptionSpec> = {
   kernels: kernelOptionSpec,
   atol: { kind: "number", help: "absolute tolerance of forward tensors", default: defaultTolerances.atol },
   rtol: { kind: "number", help: "relative tolerance of forward tensors", default: defaultTolerances.rtol },
+  "forward-dtype": { kind: "string", help: "run the model in float32 or bfloat16 (default: the folder's)" },
   verbose: { kind: "boolean", help: "list every tensor, not only failures", default: false },
   json: { kind: "boolean", help: "print the results as JSON", default: false },
 };
+
+function forwardDtypeOption(v: unknown): { forwardDtype?: "float32" | "bfloat16" } {
+  if (v === undefined) return {};
+  if (v === "float32" || v === "bfloat16") return { forwardDtype: v };
+  throw new UsageError(`--forward-dtype must be float32 or bfloat16, got ${JSON.stringify(v)}`);
+}
 
 export const command: Command = {
   summary: "replay a golden folder of the official code and compare every tensor",
@@ -31,6 +38,7 @@ export const command: Command = {
     const report = checkReference(args.positionals[0]!, {
       kernels,
       tolerances: { ...defaultTolerances, atol: args.options["atol"] as number, rtol: args.options["rtol"] as number },
+      ...forwardDtypeOption(args.options["forward-dtype"]),
     });
     const seconds = (performance.now() - t0) / 1000;
     if (args.options["json"]) {

@@ -6,14 +6,27 @@ import { BufferPool } from "./pool.js";
 import { Tape } from "./tape.js";
 import type { Tensor } from "./tensor.js";
 
+/**
+ * Compute precision of activations: "f32", or "bf16" as the official forward_dtype bfloat16 (operands
+ * of matrix products and every activation rounded to bfloat16, kept in float32 storage; RMSNorm and RoPE
+ * computed in float32 then rounded; gradients in float32).
+ */
+export type Precision = "f32" | "bf16";
+
 export interface Ctx {
   readonly kernels: Kernels;
   readonly tape: Tape;
   readonly pool: BufferPool;
+  readonly precision: Precision;
 }
 
-export function makeCtx(kernels: Kernels): Ctx {
-  return { kernels, tape: new Tape(), pool: new BufferPool() };
+export function makeCtx(kernels: Kernels, precision: Precision = "f32"): Ctx {
+  return { kernels, tape: new Tape(), pool: new BufferPool(), precision };
+}
+
+/** The same context (tape, pool, kernels) computing at another precision. */
+export function withPrecision(ctx: Ctx, precision: Precision): Ctx {
+  return precision === ctx.precision ? ctx : { ...ctx, precision };
 }
 
 /**

@@ -125,6 +125,8 @@ export interface Kernels {
   scale(out: Buf, a: Buf, alpha: number, n: number): void;
   /** dst += alpha·src (gradient accumulation). */
   axpy(dst: Buf, src: Buf, alpha: number, n: number): void;
+  /** out = a rounded to the nearest bfloat16 (ties to even), kept in float32 storage. out may alias a. */
+  roundBf16(out: Buf, a: Buf, n: number): void;
 
   /** One AdamATan2 step in place (official adam-atan2: decoupled decay first, no epsilon). */
   adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void;
@@ -149,5 +151,6 @@ export const kernelNames: readonly KernelName[] = [
   "add",
   "scale",
   "axpy",
+  "roundBf16",
   "adamAtan2Update",
 ];

@@ -3,7 +3,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike, writeGrad } from "./grad.js";
+import { emptyLike, finish, writeGrad } from "./grad.js";
 
 export function attention(ctx: Ctx, qkv: Tensor, NH: number, HD: number): Tensor {
   if (qkv.shape.length !== 3 || qkv.shape[2] !== 3 * NH * HD) {
@@ -16,6 +16,7 @@ export function attention(ctx: Ctx, qkv: Tensor, NH: number, HD: number): Tensor
   const probs = emptyLike(ctx, qkv, [B, NH, T, T]);
   const k = ctx.kernels;
   k.attentionForward(y.data, probs, qkv.data, d);
+  finish(ctx, y);
   if (ctx.tape.needsGrad(qkv)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

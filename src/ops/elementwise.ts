@@ -2,7 +2,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike, gradOf } from "./grad.js";
+import { emptyLike, finish, gradOf } from "./grad.js";
 
 export function add(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
   if (a.size !== b.size || a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) {
@@ -11,6 +11,7 @@ export function add(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
   const y = new Tensor(emptyLike(ctx, a, a.shape), a.shape);
   const k = ctx.kernels;
   k.add(y.data, a.data, b.data, a.size);
+  finish(ctx, y);
   if (ctx.tape.needsGrad(a, b)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
@@ -26,6 +27,7 @@ export function scale(ctx: Ctx, a: Tensor, alpha: number): Tensor {
   const y = new Tensor(emptyLike(ctx, a, a.shape), a.shape);
   const k = ctx.kernels;
   k.scale(y.data, a.data, alpha, a.size);
+  finish(ctx, y);
   if (ctx.tape.needsGrad(a)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
@@ -45,6 +47,7 @@ export function addBroadcast(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
   const y = new Tensor(emptyLike(ctx, a, a.shape), a.shape);
   const k = ctx.kernels;
   for (let i = 0; i < B; i++) k.add(y.data.subarray(i * n, (i + 1) * n), a.data.subarray(i * n, (i + 1) * n), b.data, n);
+  finish(ctx, y);
   if (ctx.tape.needsGrad(a, b)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {
@@ -59,6 +62,23 @@ export function addBroadcast(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
 /** The same data seen with another shape of the same size (a differentiable view). */
 export function view(ctx: Ctx, x: Tensor, shape: readonly number[]): Tensor {
   const y = new Tensor(x.data, shape);
+  if (ctx.tape.needsGrad(x)) {
+    y.requiresGrad = true;
+    ctx.tape.record(() => {
+      if (y.grad !== null) ctx.kernels.axpy(gradOf(ctx, x), y.grad, 1, x.size);
+    });
+  }
+  return y;
+}
+
+/**
+ * The official `.to(forward_dtype)` of a float32 weight used directly (learned positions): rounded to
+ * bfloat16 when the context computes in bf16, identity otherwise; the gradient passes straight through.
+ */
+export function castToCompute(ctx: Ctx, x: Tensor): Tensor {
+  if (ctx.precision === "f32") return x;
+  const y = new Tensor(emptyLike(ctx, x, x.shape), x.shape);
+  ctx.kernels.roundBf16(y.data, x.data, x.size);
   if (ctx.tape.needsGrad(x)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

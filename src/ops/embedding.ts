@@ -2,7 +2,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape, numel } from "../engine/tensor.js";
-import { emptyLike, gradOf } from "./grad.js";
+import { emptyLike, finish, gradOf } from "./grad.js";
 
 export function embedding(ctx: Ctx, table: Tensor, ids: Int32Array, idsShape: readonly number[]): Tensor {
   const [V, D] = table.shape as [number, number];
@@ -18,6 +18,7 @@ export function embedding(ctx: Ctx, table: Tensor, ids: Int32Array, idsShape: re
   const k = ctx.kernels;
   const d = { n, D, V };
   k.embeddingForward(y.data, table.data, ids, d);
+  finish(ctx, y);
   if (ctx.tape.needsGrad(table)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

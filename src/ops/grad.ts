@@ -31,3 +31,9 @@ export function emptyLike(ctx: Ctx, like: Tensor, shape: readonly number[], zero
   for (const s of shape) n *= s;
   return ctx.pool.alloc(like.dtype, n, zero);
 }
+
+/** Round a forward output to bfloat16 in place when the context computes in bf16 (official forward_dtype). */
+export function finish(ctx: Ctx, y: Tensor): Tensor {
+  if (ctx.precision === "bf16") ctx.kernels.roundBf16(y.data, y.data, y.size);
+  return y;
+}

@@ -3,9 +3,10 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike, gradOf } from "./grad.js";
+import { emptyLike, finish, gradOf } from "./grad.js";
 
-export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor, precision: "f32" | "bf16" = "f32"): Tensor {
+export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
+  const precision = ctx.precision; // bf16: weights and inputs rounded at use (CastedLinear), f32 accumulation
   const [OUT, IN] = w.shape as [number, number];
   const IN_x = x.shape[x.shape.length - 1]!;
   if (w.shape.length !== 2 || IN_x !== IN) {
@@ -19,7 +20,12 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor, precision:
   const y = new Tensor(emptyLike(ctx, x, outShape), outShape);
   const k = ctx.kernels;
   k.matmul(y.data, x.data, w.data, { M: rows, K: IN, N: OUT, transB: true, precision });
-  if (bias !== undefined) for (let r = 0; r < rows; r++) k.add(y.data.subarray(r * OUT, (r + 1) * OUT), y.data.subarray(r * OUT, (r + 1) * OUT), bias.data, OUT);
+  if (bias !== undefined) {
+    let b = bias.data;
+    if (precision === "bf16") { b = emptyLike(ctx, bias, bias.shape); k.roundBf16(b, bias.data, OUT); } // bias.to(bf16)
+    for (let r = 0; r < rows; r++) k.add(y.data.subarray(r * OUT, (r + 1) * OUT), y.data.subarray(r * OUT, (r + 1) * OUT), b, OUT);
+  }
+  finish(ctx, y);
   if (ctx.tape.needsGrad(x, w, bias)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

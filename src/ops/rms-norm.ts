@@ -1,7 +1,7 @@
 // RMSNorm over the last dim without a gain vector (HRM's post-norm blocks); computed in float32.
 import type { Ctx } from "../engine/context.js";
 import { Tensor } from "../engine/tensor.js";
-import { emptyLike, writeGrad } from "./grad.js";
+import { emptyLike, finish, writeGrad } from "./grad.js";
 
 export function rmsNorm(ctx: Ctx, x: Tensor, eps: number): Tensor {
   const D = x.shape[x.shape.length - 1]!;
@@ -10,6 +10,7 @@ export function rmsNorm(ctx: Ctx, x: Tensor, eps: number): Tensor {
   const rstd = emptyLike(ctx, x, [rows]);
   const k = ctx.kernels;
   k.rmsNormForward(y.data, rstd, x.data, { rows, D, eps });
+  finish(ctx, y);
   if (ctx.tape.needsGrad(x)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

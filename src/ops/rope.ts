@@ -2,7 +2,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, expectShape, formatShape } from "../engine/tensor.js";
-import { emptyLike, writeGrad } from "./grad.js";
+import { emptyLike, finish, writeGrad } from "./grad.js";
 
 export function rope(ctx: Ctx, qkv: Tensor, cos: Tensor, sin: Tensor, NH: number, HD: number): Tensor {
   if (qkv.shape.length !== 3 || qkv.shape[2] !== 3 * NH * HD) {
@@ -15,6 +15,7 @@ export function rope(ctx: Ctx, qkv: Tensor, cos: Tensor, sin: Tensor, NH: number
   const y = new Tensor(emptyLike(ctx, qkv, qkv.shape), qkv.shape);
   const k = ctx.kernels;
   k.ropeForward(y.data, qkv.data, cos.data, sin.data, d);
+  finish(ctx, y);
   if (ctx.tape.needsGrad(qkv)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

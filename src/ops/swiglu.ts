@@ -2,7 +2,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike, writeGrad } from "./grad.js";
+import { emptyLike, finish, writeGrad } from "./grad.js";
 
 export function swiglu(ctx: Ctx, gateUp: Tensor): Tensor {
   const W = gateUp.shape[gateUp.shape.length - 1]!;
@@ -13,6 +13,7 @@ export function swiglu(ctx: Ctx, gateUp: Tensor): Tensor {
   const y = new Tensor(emptyLike(ctx, gateUp, outShape), outShape);
   const k = ctx.kernels;
   k.swigluForward(y.data, gateUp.data, { rows, I });
+  finish(ctx, y);
   if (ctx.tape.needsGrad(gateUp)) {
     y.requiresGrad = true;
     ctx.tape.record(() => {

@@ -28,6 +28,8 @@ const PREFIX = "model.inner.";
 export interface CheckOptions {
   readonly kernels: Kernels;
   readonly tolerances?: Tolerances;
+  /** Run the model at another forward_dtype than the folder's (e.g. bfloat16 against float32 goldens). */
+  readonly forwardDtype?: "float32" | "bfloat16";
 }
 
 export interface CheckReport {
@@ -85,7 +87,8 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   const cfgJson = golden.config;
   const modelJson = cfgJson["model_config_effective"] ?? cfgJson["model_config_passed"];
   if (modelJson === undefined) throw new ConfigError(`${folder}/config.json: needs "model_config_effective" or "model_config_passed"`);
-  const config = parseHrmConfig(modelJson, `${folder}/config.json model config`);
+  const parsed = parseHrmConfig(modelJson, `${folder}/config.json model config`);
+  const config = opts.forwardDtype ? { ...parsed, forward_dtype: opts.forwardDtype } : parsed;
   const lossType = parseLossType(cfgJson["loss_type"] ?? "stablemax_cross_entropy");
   const globalBatch = num(cfgJson, "global_batch_size", config.batch_size);
   const optJson = obj(cfgJson["optimizer"]);

@@ -4,7 +4,7 @@
 // Shapes: inputs [B, S] int32, puzzle ids [B], output [B, T = P + S, D].
 import type { Ctx } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
-import { addBroadcast, scale, view } from "../../ops/elementwise.js";
+import { addBroadcast, castToCompute, scale, view } from "../../ops/elementwise.js";
 import { embedding } from "../../ops/embedding.js";
 import { concatTokens, padLast } from "../../ops/tokens.js";
 import type { HrmModel } from "./model.js";
@@ -26,7 +26,7 @@ export function inputEmbeddings(
     x = concatTokens(ctx, prefix, x);
   }
   if (m.config.pos_encodings === "learned") {
-    x = scale(ctx, addBroadcast(ctx, x, m.p("embed_pos.embedding_weight")), 0.707106781);
+    x = scale(ctx, addBroadcast(ctx, x, castToCompute(ctx, m.p("embed_pos.embedding_weight"))), 0.707106781);
   }
   return { x: scale(ctx, x, m.dims.embedScale), puzzleLocal };
 }

@@ -6,6 +6,7 @@
 //   logits = lm_head(z_H)[:, P:];  (q_halt, q_continue) = q_head(z_H[:, 0])
 // Shapes: z_H, z_L [B, T, D]; logits [B, S, V]; q logits [B].
 import type { Ctx } from "../../engine/context.js";
+import { withPrecision } from "../../engine/context.js";
 import { Tensor } from "../../engine/tensor.js";
 import { add } from "../../ops/elementwise.js";
 import { linear } from "../../ops/linear.js";
@@ -41,7 +42,9 @@ export interface InnerOutput {
 /** Called with each traced stage in order: "input_embeddings", then every "L_level.out" / "H_level.out". */
 export type TraceFn = (stage: string, t: Tensor) => void;
 
-export function innerForward(ctx: Ctx, m: HrmModel, carry: InnerCarry, data: InnerData, mode: Mode, trace?: TraceFn): InnerOutput {
+export function innerForward(outer: Ctx, m: HrmModel, carry: InnerCarry, data: InnerData, mode: Mode, trace?: TraceFn): InnerOutput {
+  // official forward_dtype: bfloat16 activations (see Precision), float32 otherwise
+  const ctx = withPrecision(outer, m.config.forward_dtype === "bfloat16" ? "bf16" : "f32");
   const { H_cycles, L_cycles, seq_len } = m.config;
   const { x, puzzleLocal } = inputEmbeddings(ctx, m, data.inputs, data.puzzleIdentifiers, mode);
   trace?.("input_embeddings", x);

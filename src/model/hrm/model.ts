@@ -2,7 +2,6 @@
 // forward functions (block, reasoning module, inner, ACT) take it with a context.
 import type { Rng } from "../../engine/rng.js";
 import type { Tensor } from "../../engine/tensor.js";
-import { ConfigError } from "../../engine/errors.js";
 import type { HrmConfig, HrmDims } from "./config.js";
 import { deriveDims } from "./config.js";
 import { HrmParams } from "./params.js";
@@ -16,9 +15,6 @@ export class HrmModel {
   readonly rope: { cos: Tensor; sin: Tensor } | null;
 
   constructor(config: HrmConfig) {
-    if (config.forward_dtype !== "float32") {
-      throw new ConfigError(`forward_dtype "${config.forward_dtype}": this build computes in "float32" (bf16 compute comes with the native kernels); set forward_dtype to "float32"`);
-    }
     this.config = config;
     this.dims = deriveDims(config);
     this.params = new HrmParams(config);
