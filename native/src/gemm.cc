@@ -1,0 +1,223 @@
+// Matrix products on oneDNN matmul primitives, cached by shape, transposes, accumulate and precision.
+//
+// Layout: row-major. op(A) is [M,K]: stored [M,K] (strides K,1) or, if transA, [K,M] (strides 1,M).
+// op(B) is [K,N]: stored [K,N] (strides N,1) or, if transB, [N,K] (strides 1,K). out is [M,N].
+// accumulate: a sum post-op (out = out + A·B), exact in f32 like the reference's out[o] + acc.
+//
+// bf16: A and B are rounded to bfloat16 (round to nearest even, as torch's .to(bfloat16)) and multiplied
+// with f32 accumulation. Where oneDNN has a bf16 matmul (AVX-512 BF16 / AMX), the rounded operands are
+// stored as bf16 and it runs natively; elsewhere (AVX2: oneDNN has no bf16 matmul there) the rounded
+// values are kept in f32 and the f32 primitive runs: the same products (a bf16·bf16 product is exact
+// in f32), the same accumulation, at f32 speed.
+#include <omp.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+#include "common.h"
+#include "kernels.h"
+
+namespace hrm {
+
+namespace {
+
+using dt = dnnl::memory::data_type;
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  return eng;
+}
+
+struct Key {
+  long M, K, N;
+  bool tA, tB, acc;
+  dt type;  // requested operand type: f32 or bf16
+  bool operator==(const Key& o) const {
+    return M == o.M && K == o.K && N == o.N && tA == o.tA && tB == o.tB && acc == o.acc && type == o.type;
+  }
+};
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    size_t h = static_cast<size_t>(k.M) * 1000003u ^ static_cast<size_t>(k.K) * 10007u ^ static_cast<size_t>(k.N);
+    return h * 31u + (k.tA ? 1 : 0) + (k.tB ? 2 : 0) + (k.acc ? 4 : 0) + (static_cast<size_t>(k.type) << 3);
+  }
+};
+struct Entry {
+  dnnl::matmul prim;
+  dnnl::memory a, b, c;
+  unsigned generation;
+  dt operands;  // what the primitive reads: bf16, or f32 (also for bf16 requests emulated in f32)
+};
+
+dnnl::memory::desc md(dt t, long rows, long cols, bool stored_transposed) {
+  return dnnl::memory::desc({rows, cols}, t,
+                            stored_transposed ? dnnl::memory::dims{1, rows} : dnnl::memory::dims{cols, 1});
+}
+
+bool native_bf16();
+
+Entry make_entry(const Key& k) {
+  dnnl::engine& eng = cpu_engine();
+  dnnl::primitive_attr attr;
+  if (k.acc) {
+    dnnl::post_ops po;
+    po.append_sum(1.f);
+    attr.set_post_ops(po);
+  }
+  auto c_md = md(dt::f32, k.M, k.N, false);
+  if (k.type == dt::bf16 && native_bf16()) {
+    // oneDNN's bf16 matmul, unless this layout only has the slow reference implementation
+    auto a_md = md(dt::bf16, k.M, k.K, k.tA), b_md = md(dt::bf16, k.K, k.N, k.tB);
+    try {
+      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, eng);
+      if (std::string(pd.impl_info_str()).find("ref") == std::string::npos)
+        return Entry{dnnl::matmul(pd), dnnl::memory(a_md, eng, DNNL_MEMORY_NONE),
+                     dnnl::memory(b_md, eng, DNNL_MEMORY_NONE), dnnl::memory(c_md, eng, DNNL_MEMORY_NONE),
+                     thread_generation(), dt::bf16};
+    } catch (const dnnl::error&) {
+    }
+  }
+  auto a_md = md(dt::f32, k.M, k.K, k.tA), b_md = md(dt::f32, k.K, k.N, k.tB);
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, eng);
+  return Entry{dnnl::matmul(pd), dnnl::memory(a_md, eng, DNNL_MEMORY_NONE), dnnl::memory(b_md, eng, DNNL_MEMORY_NONE),
+               dnnl::memory(c_md, eng, DNNL_MEMORY_NONE), thread_generation(), dt::f32};
+}
+
+struct ThreadState {
+  std::unordered_map<Key, Entry, KeyHash> cache;
+  dnnl::stream stream{cpu_engine()};
+};
+ThreadState& state() {
+  thread_local ThreadState s;
+  return s;
+}
+
+Entry& lookup(const Key& k) {
+  auto& cache = state().cache;
+  auto it = cache.find(k);
+  if (it != cache.end() && it->second.generation == thread_generation()) return it->second;
+  if (cache.size() > 512) cache.clear(); // bounded: a model uses a few dozen shapes
+  if (it != cache.end()) cache.erase(it);
+  return cache.emplace(k, make_entry(k)).first->second;
+}
+
+inline uint32_t bf16_round_bits(uint32_t u) {
+  // nearest even; NaN kept quiet (as f32ToBf16Bits in src/engine/dtype.ts)
+  return (u & 0x7fffffffu) > 0x7f800000u ? ((u >> 16) | 0x40u) << 16 : ((u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u);
+}
+
+void round_to_bf16_f32(float* dst, const float* src, size_t n) {
+  const long ln = static_cast<long>(n);
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (long i = 0; i < ln; i++) {
+    uint32_t u;
+    std::memcpy(&u, src + i, 4);
+    u = bf16_round_bits(u);
+    std::memcpy(dst + i, &u, 4);
+  }
+}
+
+void round_to_bf16(uint16_t* dst, const float* src, size_t n) {
+  const long ln = static_cast<long>(n);
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (long i = 0; i < ln; i++) {
+    uint32_t u;
+    std::memcpy(&u, src + i, 4);
+    dst[i] = static_cast<uint16_t>(bf16_round_bits(u) >> 16);
+  }
+}
+
+bool detect_native_bf16() {
+  try {
+    auto a = md(dt::bf16, 64, 64, false), b = md(dt::bf16, 64, 64, true), c = md(dt::f32, 64, 64, false);
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), cpu_engine());
+    return std::string(pd.impl_info_str()).find("ref") == std::string::npos;
+  } catch (const dnnl::error&) {
+    return false;
+  }
+}
+
+bool native_bf16() {
+  static const bool v = detect_native_bf16();
+  return v;
+}
+
+void run(Entry& e, const void* a, const void* b, float* out) {
+  e.a.set_data_handle(const_cast<void*>(a));
+  e.b.set_data_handle(const_cast<void*>(b));
+  e.c.set_data_handle(out);
+  // the C API with a stack array: the C++ execute() builds an unordered_map per call
+  dnnl::stream& s = state().stream;
+  const dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, e.a.get()}, {DNNL_ARG_WEIGHTS, e.b.get()}, {DNNL_ARG_DST, e.c.get()}};
+  dnnl::error::wrap_c_api(dnnl_primitive_execute(e.prim.get(), s.get(), 3, args), "matmul: execute failed");
+  dnnl::error::wrap_c_api(dnnl_stream_wait(s.get()), "matmul: stream wait failed");
+}
+
+}  // namespace
+
+void round_bf16(float* out, const float* a, long n) { round_to_bf16_f32(out, a, static_cast<size_t>(n)); }
+
+void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
+            bool accumulate, bool bf16) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) { // empty sum
+    if (!accumulate) std::memset(out, 0, sizeof(float) * M * N);
+    return;
+  }
+  const size_t na = static_cast<size_t>(M) * K, nb = static_cast<size_t>(K) * N;
+  if (!bf16) {
+    run(lookup(Key{M, K, N, transA, transB, accumulate, dt::f32}), a, b, out);
+    return;
+  }
+  Entry& e = lookup(Key{M, K, N, transA, transB, accumulate, dt::bf16});
+  if (e.operands == dt::bf16) {
+    uint16_t* ra = scratch<uint16_t>(0, na);
+    uint16_t* rb = scratch<uint16_t>(1, nb);
+    round_to_bf16(ra, a, na);
+    round_to_bf16(rb, b, nb);
+    run(e, ra, rb, out);
+  } else {
+    float* ra = scratch<float>(0, na);
+    float* rb = scratch<float>(1, nb);
+    round_to_bf16_f32(ra, a, na);
+    round_to_bf16_f32(rb, b, nb);
+    run(e, ra, rb, out);
+  }
+}
+
+const char* matmul_bf16_mode() { return native_bf16() ? "onednn-bf16" : "f32-emulated"; }
+
+std::string onednn_version() {
+  const dnnl_version_t* v = dnnl_version();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+}
+
+std::string onednn_isa() {
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
+}
+
+// ---- the thread setting (shared by oneDNN, which runs on the same OpenMP runtime, and our loops) ----
+namespace {
+unsigned g_generation = 0;
+}
+void set_num_threads(int n) {
+  omp_set_num_threads(n);
+  g_generation++;
+}
+int num_threads() { return omp_get_max_threads(); }
+unsigned thread_generation() { return g_generation; }
+
+}  // namespace hrm

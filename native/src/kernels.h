@@ -1,0 +1,61 @@
+// The native kernels, one function per method of the TypeScript `Kernels` interface
+// (src/kernels/kernels.ts), over raw float buffers that the caller (addon.cc) has checked.
+// Legend: B batch, T tokens, NH heads, HD head dim, D = NH*HD, I MLP width, rows = independent vectors.
+// Every kernel writes its outputs (no zero-fill needed), except matmul with accumulate and
+// embeddingBackward, which add into them, as in the reference.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hrm {
+
+// gemm.cc: out[M,N] (+)= op(A)[M,K]·op(B)[K,N]; A stored [K,M] if transA, B stored [N,K] if transB.
+// bf16: A and B rounded to bfloat16 (nearest even), float32 accumulation, float32 output.
+void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
+            bool accumulate, bool bf16);
+/** How bf16 products run here: "onednn-bf16" (AVX-512 BF16 / AMX) or "f32-emulated". */
+const char* matmul_bf16_mode();
+std::string onednn_version();
+std::string onednn_isa();
+
+// norm.cc
+void rms_norm_forward(float* out, float* rstd, const float* x, long rows, long D, double eps);
+void rms_norm_backward(float* dX, const float* dOut, const float* y, const float* rstd, long rows, long D);
+
+// rope.cc: qkv [B,T,3,NH,HD], cos/sin [T,HD]
+void rope_forward(float* out, const float* qkv, const float* cos, const float* sin, long B, long T, long NH,
+                  long HD);
+void rope_backward(float* dQkv, const float* dOut, const float* cos, const float* sin, long B, long T, long NH,
+                   long HD);
+
+// attention.cc: qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], probs [B,NH,T,T]
+void attention_forward(float* out, float* probs, const float* qkv, long B, long T, long NH, long HD, float scale);
+void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* probs, long B, long T,
+                        long NH, long HD, float scale);
+
+// softmax.cc
+void softmax_rows(float* out, const float* x, long rows, long D);
+/** One row, single-threaded (shared with attention). */
+void softmax_row(float* out, const float* x, long D);
+
+// swiglu.cc: gateUp [rows, 2I] = [gate | up], out [rows, I]
+void swiglu_forward(float* out, const float* gateUp, long rows, long I);
+void swiglu_backward(float* dGateUp, const float* dOut, const float* gateUp, long rows, long I);
+
+// embedding.cc (ids already checked to lie in [0, V))
+void embedding_forward(float* out, const float* table, const int32_t* ids, long n, long D);
+void embedding_backward(float* dTable, const float* dOut, const int32_t* ids, long n, long D);
+
+// elementwise.cc (out may alias the inputs)
+void add(float* out, const float* a, const float* b, long n);
+void scale(float* out, const float* a, double alpha, long n);
+void axpy(float* dst, const float* src, double alpha, long n);
+// out = a rounded to bfloat16 (nearest even), kept in float32. out may alias a.
+void round_bf16(float* out, const float* a, long n);
+
+// adam.cc: the float32 constants are computed once on the JS side, exactly as the reference does.
+void adam_atan2(float* param, const float* grad, float* expAvg, float* expAvgSq, long n, float decay, float w1,
+                float w2, float stepSize, float sqrtBc2);
+
+}  // namespace hrm

@@ -1,0 +1,166 @@
+// The native backend: a Node-API addon (C++ in native/ at the repo root) running the kernels on the
+// engine's Float32Arrays in place (no copies): oneDNN matmul primitives for the matrix products (f32, and
+// bf16 with f32 accumulation), vectorised OpenMP loops for the rest. Float64Array is refused with a clear
+// TypeError (the reference kernels run the f64 gradient checks).
+//
+// The addon is built at `npm install` by scripts/build-native.mjs when oneDNN is present; when it is
+// missing, loadNativeKernels returns null and nativeLoadError() says why.
+// Legend: B batch, T tokens, NH heads, HD head dim, D hidden, I MLP width, V table rows.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { withFallback } from "../fallback.js";
+import type { AdamAtan2Dims, Buf, Kernels } from "../kernels.js";
+import { referenceKernels } from "../reference/index.js";
+
+/** What the addon reports about itself. */
+export interface NativeInfo {
+  /** Threads the kernels and oneDNN use. */
+  readonly threads: number;
+  /** oneDNN version, e.g. "2.6.3". */
+  readonly onednn: string;
+  /** The instruction set oneDNN dispatches to, e.g. "avx2", "avx512_core_bf16". */
+  readonly isa: string;
+  /** How bf16 products run: natively in oneDNN, or on bf16-rounded operands with the f32 primitive. */
+  readonly bf16: "onednn-bf16" | "f32-emulated";
+}
+
+/** The addon's exports (native/src/addon.cc): dims are passed positionally. */
+interface NativeAddon {
+  setNumThreads(threads: number): void;
+  info(): NativeInfo;
+  matmul(out: Buf, a: Buf, b: Buf, M: number, K: number, N: number, transA: boolean, transB: boolean,
+    accumulate: boolean, bf16: boolean): void;
+  rmsNormForward(out: Buf, rstd: Buf, x: Buf, rows: number, D: number, eps: number): void;
+  rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, rows: number, D: number): void;
+  ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
+  ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
+  attentionForward(out: Buf, probs: Buf, qkv: Buf, B: number, T: number, NH: number, HD: number, scale: number): void;
+  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, probs: Buf, B: number, T: number, NH: number, HD: number,
+    scale: number): void;
+  swigluForward(out: Buf, gateUp: Buf, rows: number, I: number): void;
+  swigluBackward(dGateUp: Buf, dOut: Buf, gateUp: Buf, rows: number, I: number): void;
+  softmaxForward(out: Buf, x: Buf, rows: number, D: number): void;
+  embeddingForward(out: Buf, table: Buf, ids: Int32Array, n: number, D: number, V: number): void;
+  embeddingBackward(dTable: Buf, dOut: Buf, ids: Int32Array, n: number, D: number, V: number): void;
+  add(out: Buf, a: Buf, b: Buf, n: number): void;
+  scale(out: Buf, a: Buf, alpha: number, n: number): void;
+  axpy(dst: Buf, src: Buf, alpha: number, n: number): void;
+  roundBf16(out: Buf, a: Buf, n: number): void;
+  adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, n: number, decay: number, w1: number,
+    w2: number, stepSize: number, sqrtBc2: number): void;
+}
+
+export interface NativeOptions {
+  /** Threads for the kernels and oneDNN; default: the number of cores. A process-wide setting of the addon. */
+  readonly threads?: number;
+  /** Addon file to load instead of native/build/Release/hrm_native.node (tests). */
+  readonly addonPath?: string;
+  /** Told once which kernels fall back to the reference (none today). */
+  readonly log?: (msg: string) => void;
+}
+
+/** The package root: the nearest folder above this file holding package.json (works from src/ and dist/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("hrm: cannot find the package root (no package.json above " + fileURLToPath(import.meta.url) + ")");
+    dir = up;
+  }
+  return dir;
+}
+
+/** Where the install step puts the addon. */
+export function nativeAddonPath(): string {
+  return join(packageRoot(), "native", "build", "Release", "hrm_native.node");
+}
+
+let lastError: string | null = null;
+let loaded: { path: string; addon: NativeAddon } | null = null;
+
+/** Why the last loadNativeKernels returned null (null after a successful load). */
+export function nativeLoadError(): string | null {
+  return lastError;
+}
+
+function loadAddon(path: string): NativeAddon | null {
+  if (loaded !== null && loaded.path === path) return loaded.addon;
+  if (!existsSync(path)) {
+    lastError = `addon not built: ${path} is missing`;
+    return null;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    loaded = { path, addon };
+    return addon;
+  } catch (e) {
+    lastError = `addon failed to load: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
+    return null;
+  }
+}
+
+/** The addon's own report (threads, oneDNN version and ISA, bf16 mode), or null if it is not loaded. */
+export function nativeInfo(): NativeInfo | null {
+  return loaded === null ? null : loaded.addon.info();
+}
+
+/**
+ * Load the native backend, or return null (see nativeLoadError()) when the addon is missing or does not
+ * load. Sets the addon's thread count (default: all cores).
+ */
+export function loadNativeKernels(opts: NativeOptions = {}): Kernels | null {
+  const addon = loadAddon(opts.addonPath ?? nativeAddonPath());
+  if (addon === null) return null;
+  const threads = opts.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`loadNativeKernels: threads must be a positive integer, got ${threads}`);
+  }
+  addon.setNumThreads(threads);
+  lastError = null;
+  return withFallback(makeKernels(addon), referenceKernels, opts.log);
+}
+
+const f = Math.fround;
+
+function makeKernels(n: NativeAddon): Kernels {
+  return {
+    name: "native",
+    matmul: (out, a, b, d) =>
+      n.matmul(out, a, b, d.M, d.K, d.N, d.transA === true, d.transB === true, d.accumulate === true, d.precision === "bf16"),
+    rmsNormForward: (out, rstd, x, d) => n.rmsNormForward(out, rstd, x, d.rows, d.D, d.eps),
+    rmsNormBackward: (dX, dOut, y, rstd, d) => n.rmsNormBackward(dX, dOut, y, rstd, d.rows, d.D),
+    ropeForward: (out, qkv, cos, sin, d) => n.ropeForward(out, qkv, cos, sin, d.B, d.T, d.NH, d.HD),
+    ropeBackward: (dQkv, dOut, cos, sin, d) => n.ropeBackward(dQkv, dOut, cos, sin, d.B, d.T, d.NH, d.HD),
+    attentionForward: (out, probs, qkv, d) => n.attentionForward(out, probs, qkv, d.B, d.T, d.NH, d.HD, d.scale),
+    attentionBackward: (dQkv, dOut, qkv, probs, d) =>
+      n.attentionBackward(dQkv, dOut, qkv, probs, d.B, d.T, d.NH, d.HD, d.scale),
+    swigluForward: (out, gateUp, d) => n.swigluForward(out, gateUp, d.rows, d.I),
+    swigluBackward: (dGateUp, dOut, gateUp, d) => n.swigluBackward(dGateUp, dOut, gateUp, d.rows, d.I),
+    softmaxForward: (out, x, d) => n.softmaxForward(out, x, d.rows, d.D),
+    embeddingForward: (out, table, ids, d) => n.embeddingForward(out, table, ids, d.n, d.D, d.V),
+    embeddingBackward: (dTable, dOut, ids, d) => n.embeddingBackward(dTable, dOut, ids, d.n, d.D, d.V),
+    add: (out, a, b, len) => n.add(out, a, b, len),
+    scale: (out, a, alpha, len) => n.scale(out, a, alpha, len),
+    axpy: (dst, src, alpha, len) => n.axpy(dst, src, alpha, len),
+    roundBf16: (out, a, len) => n.roundBf16(out, a, len),
+    adamAtan2Update: (param, grad, expAvg, expAvgSq, d) => {
+      const c = adamConstants(d); // float32 scalars exactly as the reference computes them
+      n.adamAtan2Update(param, grad, expAvg, expAvgSq, d.n, c.decay, c.w1, c.w2, c.stepSize, c.sqrtBc2);
+    },
+  };
+}
+
+/** The float32 scalars of one AdamATan2 step, as src/kernels/reference/adam-atan2.ts computes them. */
+function adamConstants(d: AdamAtan2Dims): { decay: number; w1: number; w2: number; stepSize: number; sqrtBc2: number } {
+  const { lr, beta1, beta2, weightDecay, step } = d;
+  return {
+    decay: f(1 - lr * weightDecay),
+    w1: f(1 - beta1),
+    w2: f(1 - beta2),
+    stepSize: f(lr / (1 - beta1 ** step)),
+    sqrtBc2: f(Math.sqrt(1 - beta2 ** step)),
+  };
+}
