@@ -1,11 +1,15 @@
-// Time of one HRM training step (one ACT segment incl. the Q-target forward, backward, both optimizers)
-// for a config preset and kernel backend. Usage:
-//   node dist/bench/train-step.js [--preset tiny-a|paper] [--kernels reference|native] [--reps N] [--json]
+// One HRM training step (one ACT segment incl. the Q-target forward, backward, both optimizers) or one
+// inference (a batch through halt_max_steps eval segments), for a preset, kernel backend and precision.
+// Also the matrix products' achieved rate inside the model, next to the same products run in isolation.
+//   node dist/bench/train-step.js [--preset tiny-a|sudoku-cpu|paper] [--kernels reference|native|auto]
+//        [--forward-dtype float32|bfloat16] [--batch N] [--mode train|infer] [--reps N] [--json]
 import { performance } from "node:perf_hooks";
-import { makeCtx } from "../src/engine/context.js";
+import { makeCtx, stepScope } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
+import type { Kernels, MatmulDims } from "../src/kernels/kernels.js";
 import type { BackendChoice } from "../src/kernels/select.js";
 import { selectKernels } from "../src/kernels/select.js";
+import { actForward, initialCarry } from "../src/model/hrm/act.js";
 import { parseHrmConfig } from "../src/model/hrm/config.js";
 import type { HrmConfig } from "../src/model/hrm/config.js";
 import { HrmModel } from "../src/model/hrm/model.js";
@@ -26,36 +30,110 @@ export const benchOptim: OptimConfig = {
   puzzle_emb_lr: 1e-2, puzzle_emb_weight_decay: 0.1, loss_type: "stablemax_cross_entropy",
 };
 
-export function timeTrainStep(config: HrmConfig, kernels: BackendChoice, reps: number, warmup = 1): { medianMs: number; peakRssMb: number; times: number[] } {
-  const k = selectKernels(kernels);
+export interface BenchResult {
+  readonly medianMs: number;
+  readonly peakRssMb: number;
+  readonly times: number[];
+  /** Matrix products inside the measured runs: GFLOP/s achieved, and the same shapes run in isolation. */
+  readonly matmulGflops: number;
+  readonly matmulIsolatedGflops: number;
+  readonly matmulShare: number;
+}
+
+/** Kernels that time every matmul call and remember its shape. */
+function countingKernels(k: Kernels): { kernels: Kernels; stats: { flops: number; ms: number; shapes: Map<string, MatmulDims> } } {
+  const stats = { flops: 0, ms: 0, shapes: new Map<string, MatmulDims>() };
+  const kernels: Kernels = {
+    ...k,
+    matmul: (out, a, b, d) => {
+      const t = performance.now();
+      k.matmul(out, a, b, d);
+      stats.ms += performance.now() - t;
+      stats.flops += 2 * d.M * d.K * d.N;
+      stats.shapes.set(JSON.stringify(d), d);
+    },
+  };
+  for (const name of Object.keys(k) as Array<keyof Kernels>) {
+    if (name !== "matmul" && name !== "name" && typeof k[name] === "function") (kernels as unknown as Record<string, unknown>)[name] = (k[name] as (...a: unknown[]) => unknown).bind(k);
+  }
+  return { kernels, stats };
+}
+
+/** GFLOP/s of each recorded shape run alone (best of 3 after a warm-up), weighted by its FLOPs. */
+function isolatedRate(k: Kernels, shapes: Iterable<MatmulDims>): number {
+  let flops = 0, ms = 0;
+  for (const d of shapes) {
+    const a = new Float32Array(d.M * d.K).fill(0.01), b = new Float32Array(d.K * d.N).fill(0.02), out = new Float32Array(d.M * d.N);
+    k.matmul(out, a, b, d);
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      k.matmul(out, a, b, d);
+      best = Math.min(best, performance.now() - t);
+    }
+    flops += 2 * d.M * d.K * d.N;
+    ms += best;
+  }
+  return flops / (ms * 1e6);
+}
+
+export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "train" | "infer", reps: number, warmup = 1): BenchResult {
+  const { kernels, stats } = countingKernels(selectKernels(backend));
   const rng = new Rng(0);
   const model = HrmModel.create(config, rng);
-  const state = createTrainState(model, { ...benchOptim, global_batch_size: config.batch_size }, 1000);
-  const ctx = makeCtx(k);
+  const optim = { ...benchOptim, global_batch_size: config.batch_size };
+  const state = createTrainState(model, optim, 1000);
+  const ctx = makeCtx(kernels);
   const times: number[] = [];
-  let peak = 0;
+  let peak = 0, total = 0;
   for (let i = 0; i < warmup + reps; i++) {
     const batch = randomBatch(config, rng);
+    if (i === warmup) { stats.flops = 0; stats.ms = 0; }
     const t0 = performance.now();
-    trainStep(ctx, state, batch, { ...benchOptim, global_batch_size: config.batch_size }, rng);
+    if (mode === "train") {
+      trainStep(ctx, state, batch, optim, rng);
+    } else {
+      let carry = initialCarry(model, config.batch_size);
+      for (let s = 0; s < config.halt_max_steps; s++) carry = stepScope(ctx, () => actForward(ctx, model, carry, batch, { mode: "eval" }).carry);
+    }
     const dt = performance.now() - t0;
-    if (i >= warmup) times.push(dt);
+    if (i >= warmup) { times.push(dt); total += dt; }
     peak = Math.max(peak, process.memoryUsage().rss);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(sorted.length / 2)]!, peakRssMb: peak / 2 ** 20, times };
+  return {
+    medianMs: sorted[Math.floor(sorted.length / 2)]!,
+    peakRssMb: peak / 2 ** 20,
+    times,
+    matmulGflops: stats.flops / (stats.ms * 1e6),
+    matmulIsolatedGflops: isolatedRate(kernels, stats.shapes.values()),
+    matmulShare: stats.ms / total,
+  };
+}
+
+/** Kept for callers of the first version: a training step's median time and peak memory. */
+export function timeTrainStep(config: HrmConfig, kernels: BackendChoice, reps: number, warmup = 1): { medianMs: number; peakRssMb: number; times: number[] } {
+  return benchModel(config, kernels, "train", reps, warmup);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = parseArgs(process.argv.slice(2), {
-    preset: { kind: "string", help: "tiny-a | paper", default: "tiny-a" },
+    preset: { kind: "string", help: "tiny-a | sudoku-cpu | paper", default: "tiny-a" },
     kernels: { kind: "string", help: "reference | native | auto", default: "reference" },
+    "forward-dtype": { kind: "string", help: "float32 | bfloat16", default: "float32" },
+    batch: { kind: "number", help: "batch size (default: the preset's)" },
+    mode: { kind: "string", help: "train (one step) | infer (halt_max_steps eval segments)", default: "train" },
     reps: { kind: "number", help: "timed repetitions", default: 5 },
+    warmup: { kind: "number", help: "untimed repetitions first", default: 1 },
     json: { kind: "boolean", help: "JSON output", default: false },
   });
-  const preset = presets[args.options["preset"] as string];
-  if (preset === undefined) throw new Error(`unknown preset ${String(args.options["preset"])}; valid: ${Object.keys(presets).join(", ")}`);
-  const r = timeTrainStep(preset, args.options["kernels"] as BackendChoice, args.options["reps"] as number);
-  if (args.options["json"]) console.log(JSON.stringify({ preset: args.options["preset"], kernels: args.options["kernels"], ...r }));
-  else console.log(`${String(args.options["preset"])} / ${String(args.options["kernels"])}: median ${r.medianMs.toFixed(1)} ms per training step, peak RSS ${r.peakRssMb.toFixed(0)} MB (${r.times.length} reps)`);
+  const o = args.options;
+  const preset = presets[o["preset"] as string];
+  if (preset === undefined) throw new Error(`unknown preset ${String(o["preset"])}; valid: ${Object.keys(presets).join(", ")}`);
+  const config = parseHrmConfig({ ...preset, forward_dtype: o["forward-dtype"], batch_size: (o["batch"] as number | undefined) ?? preset.batch_size });
+  const mode = o["mode"] === "infer" ? "infer" : "train";
+  const r = benchModel(config, o["kernels"] as BackendChoice, mode, o["reps"] as number, o["warmup"] as number);
+  const what = { preset: o["preset"], kernels: o["kernels"], forward_dtype: config.forward_dtype, batch: config.batch_size, mode };
+  if (o["json"]) console.log(JSON.stringify({ ...what, ...r }));
+  else console.log(`${JSON.stringify(what)}: median ${r.medianMs.toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB, matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in the model vs ${r.matmulIsolatedGflops.toFixed(1)} isolated (${(100 * r.matmulShare).toFixed(0)}% of the time)`);
 }
