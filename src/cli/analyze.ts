@@ -12,7 +12,7 @@ import { backendChoices, selectKernels } from "../kernels/select.js";
 import type { BackendChoice } from "../kernels/select.js";
 import { HrmModel } from "../model/hrm/model.js";
 import { DEFAULT_PROTOCOL, PROTOCOLS, parseProtocol } from "../analysis/collect.js";
-import { prPanels } from "../analysis/pr-picture.js";
+import { PR_PICTURE_OPTIONS, prPanels } from "../analysis/pr-picture.js";
 import { DEFAULT_SCALING_AT, formatPrTable, participationReport } from "../analysis/pr-report.js";
 import { loadCheckpointModel } from "../train/checkpoint.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
@@ -110,8 +110,8 @@ export const command: Command = {
       mkdirSync(out, { recursive: true });
       writeFileAtomicSync(join(out, "pr.json"), JSON.stringify(full, null, 2) + "\n");
       const panels = prPanels(report);
-      writeFileAtomicSync(join(out, "pr.png"), renderCurvesPng(panels));
-      writeFileAtomicSync(join(out, "pr.svg"), renderCurvesSvg(panels));
+      writeFileAtomicSync(join(out, "pr.png"), renderCurvesPng(panels, PR_PICTURE_OPTIONS));
+      writeFileAtomicSync(join(out, "pr.svg"), renderCurvesSvg(panels, PR_PICTURE_OPTIONS));
       if (o["json"]) console.log(JSON.stringify(full));
       else {
         console.log(`checkpoint ${dir} on ${data}, untrained twin seed ${seed}, kernels ${kernels.name}, ${report.seconds.toFixed(1)} s\n`);
