@@ -1,12 +1,19 @@
 // The --kernels option shared by commands: which kernel backend runs the model.
 import { UsageError } from "../engine/errors.js";
 import type { Kernels } from "../kernels/kernels.js";
-import { referenceKernels } from "../kernels/reference/index.js";
+import type { BackendChoice } from "../kernels/select.js";
+import { backendChoices, selectKernels } from "../kernels/select.js";
 import type { OptionSpec } from "./args.js";
 
-export const kernelOptionSpec: OptionSpec = { kind: "string", help: "kernel backend: reference", default: "reference" };
+export const kernelOptionSpec: OptionSpec = {
+  kind: "string",
+  help: `kernel backend: ${backendChoices.join(" | ")} (auto = native when built, else the next available)`,
+  default: "auto",
+};
 
 export function kernelsFromOption(value: unknown): Kernels {
-  if (value === "reference") return referenceKernels;
-  throw new UsageError(`--kernels must be one of: reference; got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || !(backendChoices as readonly string[]).includes(value)) {
+    throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(value)}`);
+  }
+  return selectKernels(value as BackendChoice);
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ConfigError } from "../../src/engine/errors.js";
+import { loadNativeKernels, nativeLoadError } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { checkReference } from "../../src/parity/replay.js";
 
@@ -20,6 +21,18 @@ test("hrm-tiny-a: all golden tensors match with the reference kernels", () => {
   for (const g of ["grad", "updated", "trace", "train/carry", "eval/out", "variant/train/carry", "poststep/out", "lossfn", "optim_unit/adam", "optim_unit/signsgd"]) {
     assert.ok(groups.has(g), `group ${g} was checked`);
   }
+});
+
+test("hrm-tiny-a: all golden tensors match with the native kernels (f32)", (t) => {
+  const native = loadNativeKernels();
+  if (native === null) {
+    if (process.env["HRM_REQUIRE_NATIVE"] === "1") assert.fail(`native kernels required but not loaded: ${nativeLoadError() ?? "?"}`);
+    t.skip(`native kernels not built: ${nativeLoadError() ?? "?"}`);
+    return;
+  }
+  const report = checkReference(GOLDEN, { kernels: native });
+  assert.deepEqual(report.results.filter((r) => !r.pass).map((r) => `${r.name}: ${r.detail}`), []);
+  assert.ok(report.passed >= 530);
 });
 
 test("a tightened tolerance makes the checker fail (it can fail)", () => {
