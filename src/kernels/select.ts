@@ -1,10 +1,12 @@
-// Choosing a kernel backend by name: the one place that decides between native and reference, for the
-// CLI, tests and benchmarks (the model only ever receives a Kernels object).
+// Choosing a kernel backend by name: the one place that decides between native, wasm and reference, for
+// the CLI, tests and benchmarks (the model only ever receives a Kernels object). "auto": native, else wasm,
+// else reference.
 import type { Kernels } from "./kernels.js";
 import { loadNativeKernels, nativeLoadError } from "./native/index.js";
 import { referenceKernels } from "./reference/index.js";
+import { loadWasmKernels, wasmLoadError } from "./wasm/index.js";
 
-export const backendChoices = ["auto", "reference", "native"] as const;
+export const backendChoices = ["auto", "reference", "native", "wasm"] as const;
 export type BackendChoice = (typeof backendChoices)[number];
 
 export interface SelectOptions {
@@ -15,6 +17,8 @@ export interface SelectOptions {
   readonly threads?: number;
   /** Addon file to load instead of the built one (tests). */
   readonly addonPath?: string;
+  /** Folder of the WASM build instead of wasm/build (tests). */
+  readonly wasmDir?: string;
   /** Where the fallback line goes; default stderr. */
   readonly log?: (msg: string) => void;
 }
@@ -33,14 +37,20 @@ export function parseThreadCount(value: string | undefined, source = "HRM_NUM_TH
 }
 
 /**
- * The kernels for a backend name. "auto": native if it loads, else the reference with one line (once per
- * process) saying why and how to get the fast path. "native": the native backend or an Error with the reason.
+ * The kernels for a backend name. "auto": native if it loads, else wasm (single-threaded SIMD), else the
+ * reference, with one line (once per process) saying why and how to get the fast path. "native" / "wasm":
+ * that backend or an Error with the reason.
  */
 export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Kernels {
   const log = opts.log ?? ((msg: string) => console.error(msg));
   switch (name) {
     case "reference":
       return referenceKernels;
+    case "wasm": {
+      const wasm = loadWasmKernels(opts.wasmDir !== undefined ? { wasmDir: opts.wasmDir } : {});
+      if (wasm === null) throw new Error(`hrm: wasm kernels unavailable (${wasmLoadError() ?? "unknown reason"})`);
+      return wasm;
+    }
     case "native":
     case "auto": {
       const threads = opts.threads ?? parseThreadCount(process.env["HRM_NUM_THREADS"]);
@@ -52,11 +62,15 @@ export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Ke
       if (native !== null) return native;
       const reason = nativeLoadError() ?? "unknown reason";
       if (name === "native") throw new Error(`hrm: native kernels unavailable (${reason}). ${nativeHint}`);
+      const wasm = loadWasmKernels(opts.wasmDir !== undefined ? { wasmDir: opts.wasmDir } : {});
       if (!fallbackSaid) {
         fallbackSaid = true;
-        log(`hrm: native kernels unavailable (${reason}); using reference kernels. ${nativeHint}`);
+        log(wasm !== null
+          ? `hrm: native kernels unavailable (${reason}); using wasm kernels (${wasm.variant}, 1 thread). ${nativeHint}`
+          : `hrm: native kernels unavailable (${reason}) and wasm kernels unavailable (${wasmLoadError() ?? "unknown reason"}); ` +
+            `using reference kernels. ${nativeHint}`);
       }
-      return referenceKernels;
+      return wasm ?? referenceKernels;
     }
     default: {
       const never: never = name;

@@ -44,7 +44,7 @@ export interface TrainConfig {
   /** Where checkpoints, metrics.jsonl and pictures go. */
   readonly run_dir: string;
   /** Kernel backend: "auto" (native when built), "native" or "reference". */
-  readonly kernels: "auto" | "native" | "reference";
+  readonly kernels: "auto" | "native" | "wasm" | "reference";
   /** Save a checkpoint every this many steps (0 = only at evaluations and the end). */
   readonly checkpoint_every_steps: number;
   /** Checkpoints kept (older ones are removed). */
@@ -72,7 +72,7 @@ const trainFields: Record<Exclude<keyof TrainConfig, "arch">, Kind> = {
   data_path: "string", global_batch_size: "posint", epochs: "posint", eval_interval: "posint", checkpoint_every_eval: "bool",
   lr: "nonneg", lr_min_ratio: "nonneg", lr_warmup_steps: "nonnegint", beta1: "prob", beta2: "prob", weight_decay: "nonneg",
   puzzle_emb_weight_decay: "nonneg", puzzle_emb_lr: "nonneg", seed: "int", run_dir: "string",
-  kernels: { enum: ["auto", "native", "reference"] }, checkpoint_every_steps: "nonnegint", keep_checkpoints: "posint",
+  kernels: { enum: ["auto", "native", "wasm", "reference"] }, checkpoint_every_steps: "nonnegint", keep_checkpoints: "posint",
   eval_max_examples: "nonnegint", max_minutes: "nonneg", max_steps: "nonnegint", eval_every_steps: "nonnegint",
 };
 

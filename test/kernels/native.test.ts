@@ -347,8 +347,9 @@ test('selectKernels("auto") falls back to the reference with one line when the a
   const script = `
     import { selectKernels } from ${JSON.stringify(selectUrl)};
     const missing = "/nonexistent/hrm_native.node";
-    const a = selectKernels("auto", { addonPath: missing });
-    const b = selectKernels("auto", { addonPath: missing });
+    const noWasm = "/nonexistent/wasm"; // the wasm fallback is tested in wasm.test.ts
+    const a = selectKernels("auto", { addonPath: missing, wasmDir: noWasm });
+    const b = selectKernels("auto", { addonPath: missing, wasmDir: noWasm });
     let threw = "";
     try { selectKernels("native", { addonPath: missing }); } catch (e) { threw = e.message; }
     console.log(JSON.stringify({ a: a.name, b: b.name, ref: selectKernels("reference").name, threw }));`;
@@ -359,7 +360,8 @@ test('selectKernels("auto") falls back to the reference with one line when the a
   assert.match(out.threw, /native kernels unavailable \(addon not built: \/nonexistent\/hrm_native.node is missing\)/);
   const lines = r.stderr.trim().split("\n");
   assert.deepEqual(lines, [
-    "hrm: native kernels unavailable (addon not built: /nonexistent/hrm_native.node is missing); using reference kernels." +
+    "hrm: native kernels unavailable (addon not built: /nonexistent/hrm_native.node is missing) and wasm kernels unavailable" +
+    " (wasm kernels not built: /nonexistent/wasm/hrm-kernels.wasm is missing (npm run build:wasm)); using reference kernels." +
     " For the fast path: apt install libdnnl-dev && npm rebuild",
   ]);
 });

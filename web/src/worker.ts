@@ -1,0 +1,47 @@
+// The model worker: holds the loaded checkpoint and runs solvePuzzle off the page's main thread.
+import { makeCtx } from "../../src/engine/context.js";
+import type { HrmModel } from "../../src/model/hrm/model.js";
+import { solvePuzzle } from "../../src/solve/solve.js";
+import { modelFromCheckpointFiles } from "./checkpoint-model.js";
+import type { FromWorker, SolveRequest, ToWorker } from "./protocol.js";
+import { chooseKernels } from "./worker-kernels.js";
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+  postMessage(msg: FromWorker): void;
+}
+const scope = self as unknown as WorkerScope;
+
+let model: HrmModel | null = null;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function solve(req: SolveRequest): Promise<FromWorker> {
+  if (model === null) return { type: "error", id: req.id, message: "no checkpoint loaded" };
+  const chosen = await chooseKernels(req.kernels);
+  const t0 = performance.now();
+  const result = solvePuzzle(makeCtx(chosen.kernels), model, {
+    inputs: req.inputs,
+    puzzleIdentifier: req.puzzleIdentifier,
+    ...(req.labels !== undefined ? { labels: req.labels } : {}),
+  }, { halting: req.halting, maxSegments: req.maxSegments });
+  const milliseconds = performance.now() - t0;
+  return { type: "solved", id: req.id, result, kernels: chosen.label, milliseconds, ...(chosen.note !== undefined ? { kernelNote: chosen.note } : {}) };
+}
+
+scope.onmessage = (e: MessageEvent<ToWorker>): void => {
+  const req = e.data;
+  if (req.type === "load") {
+    try {
+      const m = modelFromCheckpointFiles(req.configJson, new Uint8Array(req.weights), req.source);
+      model = m;
+      scope.postMessage({ type: "loaded", summary: { source: req.source, config: m.config, parameters: m.params.numParameters } });
+    } catch (err) {
+      scope.postMessage({ type: "error", message: message(err) });
+    }
+    return;
+  }
+  solve(req).then((out) => scope.postMessage(out), (err: unknown) => scope.postMessage({ type: "error", id: req.id, message: message(err) }));
+};
