@@ -20,7 +20,7 @@ const tmp = mkdtempSync(join(tmpdir(), "hrm-eval-cli-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ["dist/src/cli/main.js", "eval", ...args], { encoding: "utf8" });
+  return spawnSync(process.execPath, ["dist/src/cli/main.js", "eval", "--kernels", "reference", ...args], { encoding: "utf8" });
 }
 
 test("hrm eval on a Sudoku dataset: official metrics and per-segment table equal evaluateSplit's", async () => {
