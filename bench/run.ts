@@ -18,6 +18,7 @@ const args = parseArgs(process.argv.slice(2), {
   "reference-batch": { kind: "number", help: "batch of the reference-kernel run", default: 1 },
   torch: { kind: "boolean", help: "run PyTorch", default: true },
   "torch-bf16": { kind: "boolean", help: "run PyTorch bf16 (slow on CPUs without bf16 matrix units)", default: true },
+  "torch-bf16-threads": { kind: "string", help: "thread counts tried for PyTorch bf16 (comma-separated)", default: "1,2" },
   json: { kind: "boolean", help: "print the rows as JSON too", default: false },
 });
 const o = args.options;
@@ -39,13 +40,13 @@ function ensureTorch(): boolean {
   return r.status === 0 && spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0;
 }
 
-function torch(precision: string, threads: number, b: number, reps: number): Record<string, number> | null {
+function torch(precision: string, threads: number, b: number, reps: number, warmup: number): Record<string, number> | null {
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: "PASSIVE" };
   delete env["OPENBLAS_CORETYPE"]; // PyTorch's best settings here, in its command alone
   delete env["OPENBLAS_L2_SIZE"];
   const blas = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
   if (existsSync(blas)) env["LD_LIBRARY_PATH"] = blas + (env["LD_LIBRARY_PATH"] ? `:${env["LD_LIBRARY_PATH"]}` : "");
-  const r = spawnSync("/usr/bin/python3", ["bench/torch_step.py", "--precision", precision, "--threads", String(threads), "--reps", String(reps), "--warmup", "1", "--batch", String(b)], { env, encoding: "utf8" });
+  const r = spawnSync("/usr/bin/python3", ["bench/torch_step.py", "--precision", precision, "--threads", String(threads), "--reps", String(reps), "--warmup", String(warmup), "--batch", String(b)], { env, encoding: "utf8" });
   if (r.status !== 0) { console.error(`bench: PyTorch ${precision} ${threads} thread(s) failed: ${r.stderr.trim().split("\n").at(-1)}`); return null; }
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, number>;
 }
@@ -66,9 +67,11 @@ if (o["torch"] && ensureTorch()) {
     if (precision === "bfloat16" && !o["torch-bf16"]) continue;
     let best: Record<string, number> | null = null;
     let bestThreads = 0;
-    for (const threads of [1, 2]) {
+    const threadList = precision === "bfloat16" ? (o["torch-bf16-threads"] as string).split(",").map(Number) : [1, 2];
+    for (const threads of threadList) {
       log(`PyTorch ${precision}, ${threads} thread(s), batch ${batch}`);
-      const r = torch(precision, threads, batch, precision === "bfloat16" ? 1 : (o["torch-reps"] as number));
+      // bf16 without bf16 matrix units takes minutes per step: one untimed-warm-up-free step
+      const r = precision === "bfloat16" ? torch(precision, threads, batch, 1, 0) : torch(precision, threads, batch, o["torch-reps"] as number, 1);
       if (r !== null && (best === null || r["step_ms"]! < best["step_ms"]!)) { best = r; bestThreads = threads; }
     }
     if (best !== null) rows.push({ name: `PyTorch ${String(best["torch"] ?? "")}`.trim(), precision: precision === "float32" ? "f32" : "bf16", batch, ms: best["step_ms"]!, rssMb: best["peak_rss_mb"]!, note: `best of 1/2 threads: ${bestThreads}` });
