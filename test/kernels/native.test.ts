@@ -19,72 +19,10 @@ import type { Kernels, MatmulDims } from "../../src/kernels/kernels.js";
 import { kernelNames } from "../../src/kernels/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "../../src/kernels/native/index.js";
 import { referenceKernels as ref } from "../../src/kernels/reference/index.js";
+import type { Case } from "./parity.js";
+import { clone, compare, f32, i32, ids, rand } from "./parity.js";
 
 const native = loadNativeKernels();
-
-type Tol = number | "exact" | "ulp1";
-type Bufs = Record<string, Float32Array | Int32Array>;
-interface Case {
-  readonly name: string;
-  /** Fresh inputs (and initial outputs) for one run; both backends get their own copy. */
-  readonly make: (rng: Rng) => Bufs;
-  readonly run: (k: Kernels, b: Bufs) => void;
-  /** Buffers to compare and their tolerance. */
-  readonly check: Readonly<Record<string, Tol>>;
-}
-
-function rand(rng: Rng, n: number, scale = 1): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = (rng.uniform() * 2 - 1) * scale;
-  return a;
-}
-function f32(b: Bufs, k: string): Float32Array {
-  const v = b[k];
-  if (!(v instanceof Float32Array)) throw new Error(`test buffer ${k} is not a Float32Array`);
-  return v;
-}
-function i32(b: Bufs, k: string): Int32Array {
-  const v = b[k];
-  if (!(v instanceof Int32Array)) throw new Error(`test buffer ${k} is not an Int32Array`);
-  return v;
-}
-function clone(b: Bufs): Bufs {
-  const out: Bufs = {};
-  for (const [k, v] of Object.entries(b)) out[k] = v.slice();
-  return out;
-}
-
-const ulpScratch = new Float32Array(1);
-const ulpBits = new Int32Array(ulpScratch.buffer);
-function ulpDistance(a: number, b: number): number {
-  ulpScratch[0] = a; const ia = ulpBits[0]!;
-  ulpScratch[0] = b; const ib = ulpBits[0]!;
-  return Math.abs((ia < 0 ? -2147483648 - ia : ia) - (ib < 0 ? -2147483648 - ib : ib));
-}
-
-function compare(name: string, got: Float32Array, want: Float32Array, tol: Tol): void {
-  assert.equal(got.length, want.length, `${name}: length`);
-  let maxRef = 0, maxDiff = 0, bad = 0;
-  const first: string[] = [];
-  for (let i = 0; i < want.length; i++) maxRef = Math.max(maxRef, Math.abs(want[i]!));
-  const limit = typeof tol === "number" ? tol * Math.max(maxRef, 1e-30) : 0;
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i]!, w = want[i]!;
-    const diff = Math.abs(g - w);
-    const ok = tol === "exact" ? Object.is(g, w) || g === w
-      : tol === "ulp1" ? ulpDistance(g, w) <= 1
-        : diff <= limit || (Number.isNaN(g) && Number.isNaN(w));
-    if (Number.isFinite(diff)) maxDiff = Math.max(maxDiff, diff);
-    if (!ok) {
-      bad++;
-      if (first.length < 5) first.push(`[${i}] native ${g} vs reference ${w}`);
-    }
-  }
-  if (bad > 0) {
-    assert.fail(`${name}: ${bad}/${want.length} elements off (tolerance ${tol}, max|ref| ${maxRef}, max diff ${maxDiff}` +
-      ` = ${(maxDiff / Math.max(maxRef, 1e-30)).toExponential(2)} relative); first: ${first.join("; ")}`);
-  }
-}
 
 // ---- the table -------------------------------------------------------------------------------------
 
@@ -193,11 +131,6 @@ for (const [rows, D] of [[1, 1], [3, 82], [7, 1001], [82, 82]] as const) {
   });
 }
 
-function ids(rng: Rng, n: number, V: number): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.int(0, V - 1);
-  return a;
-}
 for (const [n, D, V] of [[1, 1, 1], [17, 13, 5], [9, 100, 3], [164, 512, 11]] as const) {
   cases.push({
     name: `embeddingForward n=${n} D=${D} V=${V}`,
@@ -266,7 +199,7 @@ function runCase(k: Kernels, c: Case, seed: number): void {
   const want = clone(inputs), got = clone(inputs);
   c.run(ref, want);
   c.run(k, got);
-  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, f32(got, buf), f32(want, buf), tol);
+  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, f32(got, buf), f32(want, buf), tol, "native");
 }
 function nameOf(c: Case): keyof Kernels {
   return c.name.split(" ")[0] as keyof Kernels;

@@ -1,5 +1,5 @@
 // Helpers for backend-vs-reference kernel tests: seeded buffers and a comparison that reports the first
-// mismatches and the max difference. (test/kernels/native.test.ts carries its own copy of the same.)
+// mismatches and the max difference; shared by the native and WASM kernel tests.
 import assert from "node:assert/strict";
 import type { Rng } from "../../src/engine/rng.js";
 import type { Kernels } from "../../src/kernels/kernels.js";
