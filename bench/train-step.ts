@@ -111,7 +111,7 @@ export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "tra
   };
 }
 
-/** Kept for callers of the first version: a training step's median time and peak memory. */
+/** A training step's median time and peak memory (bench/wasm.ts). */
 export function timeTrainStep(config: HrmConfig, kernels: BackendChoice, reps: number, warmup = 1): { medianMs: number; peakRssMb: number; times: number[] } {
   return benchModel(config, kernels, "train", reps, warmup);
 }

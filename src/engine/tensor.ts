@@ -51,22 +51,6 @@ export class Tensor {
     return this.grad;
   }
 
-  /** Same data, no gradient history: the official `.detach()`. */
-  detach(): Tensor {
-    return new Tensor(this.data, this.shape);
-  }
-
-  /** A copy of the data as a new tensor without gradient. */
-  clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
-  }
-
-  /** Same data seen with another shape of the same size. */
-  reshape(shape: readonly number[]): Tensor {
-    const t = new Tensor(this.data, shape, { requiresGrad: false });
-    if (this.requiresGrad) throw new ShapeError("reshape of a tensor on the tape is not supported; reshape before recording");
-    return t;
-  }
 
   toString(): string {
     return `Tensor(${this.name ?? "?"}, ${formatShape(this.shape)}, ${this.dtype})`;
