@@ -6,7 +6,8 @@
 import { performance } from "node:perf_hooks";
 import { makeCtx, stepScope } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
-import type { Kernels, MatmulDims } from "../src/kernels/kernels.js";
+import type { KernelName, Kernels, MatmulDims } from "../src/kernels/kernels.js";
+import { kernelNames } from "../src/kernels/kernels.js";
 import type { BackendChoice } from "../src/kernels/select.js";
 import { selectKernels } from "../src/kernels/select.js";
 import { actForward, initialCarry } from "../src/model/hrm/act.js";
@@ -38,25 +39,39 @@ export interface BenchResult {
   readonly matmulGflops: number;
   readonly matmulIsolatedGflops: number;
   readonly matmulShare: number;
+  /** Per kernel: milliseconds per timed repetition and calls per repetition, slowest first. */
+  readonly profile: Array<{ kernel: KernelName; msPerRep: number; callsPerRep: number }>;
 }
 
-/** Kernels that time every matmul call and remember its shape. */
-function countingKernels(k: Kernels): { kernels: Kernels; stats: { flops: number; ms: number; shapes: Map<string, MatmulDims> } } {
-  const stats = { flops: 0, ms: 0, shapes: new Map<string, MatmulDims>() };
-  const kernels: Kernels = {
-    ...k,
-    matmul: (out, a, b, d) => {
-      const t = performance.now();
-      k.matmul(out, a, b, d);
-      stats.ms += performance.now() - t;
+interface KernelStats {
+  flops: number;
+  ms: number;
+  shapes: Map<string, MatmulDims>;
+  /** Milliseconds and calls per kernel (every kernel, matmul included). */
+  perKernel: Map<KernelName, { ms: number; calls: number }>;
+}
+
+/** Kernels that time every call, and remember each matmul's shape and FLOPs. */
+function countingKernels(k: Kernels): { kernels: Kernels; stats: KernelStats } {
+  const stats: KernelStats = { flops: 0, ms: 0, shapes: new Map(), perKernel: new Map() };
+  const timed = (name: KernelName, fn: (...a: unknown[]) => void) => (...a: unknown[]) => {
+    const t = performance.now();
+    fn(...a);
+    const dt = performance.now() - t;
+    const e = stats.perKernel.get(name) ?? { ms: 0, calls: 0 };
+    e.ms += dt;
+    e.calls++;
+    stats.perKernel.set(name, e);
+    if (name === "matmul") {
+      const d = a[3] as MatmulDims;
+      stats.ms += dt;
       stats.flops += 2 * d.M * d.K * d.N;
       stats.shapes.set(JSON.stringify(d), d);
-    },
+    }
   };
-  for (const name of Object.keys(k) as Array<keyof Kernels>) {
-    if (name !== "matmul" && name !== "name" && typeof k[name] === "function") (kernels as unknown as Record<string, unknown>)[name] = (k[name] as (...a: unknown[]) => unknown).bind(k);
-  }
-  return { kernels, stats };
+  const kernels = { name: k.name } as Record<string, unknown>;
+  for (const name of kernelNames) kernels[name] = timed(name, (k[name] as (...a: unknown[]) => void).bind(k));
+  return { kernels: kernels as unknown as Kernels, stats };
 }
 
 /** GFLOP/s of each recorded shape run alone (best of 3 after a warm-up), weighted by its FLOPs. */
@@ -85,10 +100,10 @@ export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "tra
   const state = createTrainState(model, optim, 1000);
   const ctx = makeCtx(kernels);
   const times: number[] = [];
-  let peak = 0, total = 0;
+  let total = 0;
   for (let i = 0; i < warmup + reps; i++) {
     const batch = randomBatch(config, rng);
-    if (i === warmup) { stats.flops = 0; stats.ms = 0; }
+    if (i === warmup) { stats.flops = 0; stats.ms = 0; stats.perKernel.clear(); }
     const t0 = performance.now();
     if (mode === "train") {
       trainStep(ctx, state, batch, optim, rng);
@@ -98,16 +113,17 @@ export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "tra
     }
     const dt = performance.now() - t0;
     if (i >= warmup) { times.push(dt); total += dt; }
-    peak = Math.max(peak, process.memoryUsage().rss);
   }
   const sorted = [...times].sort((a, b) => a - b);
   return {
     medianMs: sorted[Math.floor(sorted.length / 2)]!,
-    peakRssMb: peak / 2 ** 20,
+    peakRssMb: process.resourceUsage().maxRSS / 1024, // KiB: the process's true peak, as PyTorch's ru_maxrss
     times,
     matmulGflops: stats.flops / (stats.ms * 1e6),
     matmulIsolatedGflops: isolatedRate(kernels, stats.shapes.values()),
     matmulShare: stats.ms / total,
+    profile: [...stats.perKernel].map(([kernel, e]) => ({ kernel, msPerRep: e.ms / reps, callsPerRep: e.calls / reps }))
+      .sort((x, y) => y.msPerRep - x.msPerRep),
   };
 }
 
@@ -126,6 +142,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     reps: { kind: "number", help: "timed repetitions", default: 5 },
     warmup: { kind: "number", help: "untimed repetitions first", default: 1 },
     json: { kind: "boolean", help: "JSON output", default: false },
+    profile: { kind: "boolean", help: "also print the time per kernel", default: false },
   });
   const o = args.options;
   const preset = presets[o["preset"] as string];
@@ -136,4 +153,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const what = { preset: o["preset"], kernels: o["kernels"], forward_dtype: config.forward_dtype, batch: config.batch_size, mode };
   if (o["json"]) console.log(JSON.stringify({ ...what, ...r }));
   else console.log(`${JSON.stringify(what)}: median ${r.medianMs.toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB, matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in the model vs ${r.matmulIsolatedGflops.toFixed(1)} isolated (${(100 * r.matmulShare).toFixed(0)}% of the time)`);
+  if (o["profile"] && !o["json"]) {
+    const rest = r.medianMs - r.profile.reduce((s, p) => s + p.msPerRep, 0);
+    for (const p of r.profile) console.log(`  ${p.kernel.padEnd(18)} ${p.msPerRep.toFixed(1).padStart(9)} ms  ${p.callsPerRep.toFixed(0).padStart(6)} calls`);
+    console.log(`  ${"outside kernels".padEnd(18)} ${rest.toFixed(1).padStart(9)} ms  (median step minus kernel time)`);
+  }
 }

@@ -21,7 +21,8 @@ export interface Ctx {
 }
 
 export function makeCtx(kernels: Kernels, precision: Precision = "f32"): Ctx {
-  return { kernels, tape: new Tape(), pool: new BufferPool(), precision };
+  const pool = new BufferPool();
+  return { kernels, tape: new Tape((b) => pool.release(b)), pool, precision };
 }
 
 /** The same context (tape, pool, kernels) computing at another precision. */

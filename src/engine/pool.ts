@@ -2,13 +2,18 @@
 // page fault per 4 KiB on first touch). Buffers allocated inside a scope return to the pool when the
 // scope ends, except those the scope hands back (they move to the enclosing scope). A scope whose tape is
 // recording keeps everything alive (backward closures read it) by moving it to the enclosing scope; the
-// outermost scope of a training step releases all once backward has run.
+// outermost scope of a training step releases all once backward has run. During backward the tape hands
+// back each op's output gradient (and, where the op owns it, its output) as soon as that op's backward
+// has run (`release`), so gradients reuse the buffers of activations already consumed, as PyTorch frees
+// saved tensors during its backward.
 import type { DType, FloatArray } from "./dtype.js";
 import { allocFloat } from "./dtype.js";
 
 export class BufferPool {
   private readonly free = new Map<string, FloatArray[]>();
   private readonly scopes: FloatArray[][] = [];
+  /** Buffers handed out and not yet returned (a buffer released early is skipped when its scope ends). */
+  private readonly live = new Set<FloatArray>();
   /** Counters for tests and profiling. */
   readonly stats = { fresh: 0, reused: 0, released: 0 };
 
@@ -23,6 +28,7 @@ export class BufferPool {
       this.stats.reused++;
       if (zero) b.fill(0);
     }
+    this.live.add(b);
     this.scopes.at(-1)?.push(b);
     return b;
   }
@@ -54,7 +60,16 @@ export class BufferPool {
     }
   }
 
+  /**
+   * Return a buffer before its scope ends; the caller guarantees nothing reads it any more. Buffers that
+   * did not come from this pool (parameter gradients, views) or were already returned are ignored.
+   */
+  release(b: FloatArray): void {
+    this.give(b);
+  }
+
   private give(b: FloatArray): void {
+    if (!this.live.delete(b)) return;
     const key = `${b instanceof Float32Array ? "f32" : "f64"}:${b.length}`;
     let list = this.free.get(key);
     if (list === undefined) this.free.set(key, (list = []));
@@ -65,5 +80,6 @@ export class BufferPool {
   /** Drop every pooled buffer (e.g. between runs of different shapes). */
   clear(): void {
     this.free.clear();
+    this.live.clear();
   }
 }

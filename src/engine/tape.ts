@@ -3,11 +3,23 @@
 // Each differentiable op, when recording and when one of its inputs requires grad, pushes one closure that
 // reads its output's gradient and accumulates into its inputs' gradients. backward() runs the closures in
 // reverse order. The tape is owned by a context object, never global, so runs replay exactly.
+import type { FloatArray } from "./dtype.js";
 import type { Tensor } from "./tensor.js";
 
+interface Node {
+  readonly backward: () => void;
+  /** The op's output: its gradient is complete once this node has run, and nothing reads it afterwards. */
+  readonly output: Tensor | undefined;
+  /** The output's data buffer is the op's own (not a view of an input) and may be returned after backward. */
+  readonly ownsData: boolean;
+}
+
 export class Tape {
-  private nodes: Array<() => void> = [];
+  private nodes: Node[] = [];
   private gradEnabled = true;
+
+  /** @param release where buffers go once backward no longer needs them (the context's pool). */
+  constructor(private readonly release: (b: FloatArray) => void = () => {}) {}
 
   /** Whether ops record their backward now (false inside noGrad). */
   get recording(): boolean {
@@ -35,8 +47,13 @@ export class Tape {
     return this.gradEnabled && inputs.some((t) => t?.requiresGrad === true);
   }
 
-  record(backward: () => void): void {
-    this.nodes.push(backward);
+  /**
+   * Record an op's backward. With `output`, once the backward has run the output's gradient is released,
+   * and with `ownsData` its data too: every reader of an op's output is recorded after the op, so its
+   * backward runs first. Only ops whose output is a fresh buffer may pass ownsData (not views).
+   */
+  record(backward: () => void, output?: Tensor, ownsData = false): void {
+    this.nodes.push({ backward, output, ownsData });
   }
 
   /**
@@ -57,7 +74,18 @@ export class Tape {
   }
 
   private run(): void {
-    for (let i = this.nodes.length - 1; i >= 0; i--) this.nodes[i]!();
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const node = this.nodes[i]!;
+      this.nodes[i] = undefined as unknown as Node; // the closure and what it holds may go
+      node.backward();
+      const y = node.output;
+      if (y === undefined) continue;
+      if (y.grad !== null) {
+        this.release(y.grad);
+        y.grad = null;
+      }
+      if (node.ownsData) this.release(y.data);
+    }
     this.nodes = [];
   }
 

@@ -23,7 +23,8 @@ export function attention(ctx: Ctx, qkv: Tensor, NH: number, HD: number): Tensor
       if (y.grad === null) return;
       const dY = y.grad;
       writeGrad(ctx, qkv, (dX) => k.attentionBackward(dX, dY, qkv.data, probs, d));
-    });
+      ctx.pool.release(probs);
+    }, y, true);
   }
   return y;
 }

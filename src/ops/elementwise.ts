@@ -18,7 +18,7 @@ export function add(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
       if (y.grad === null) return;
       if (a.requiresGrad) k.axpy(gradOf(ctx, a), y.grad, 1, a.size);
       if (b.requiresGrad) k.axpy(gradOf(ctx, b), y.grad, 1, b.size);
-    });
+    }, y, true);
   }
   return y;
 }
@@ -32,7 +32,7 @@ export function scale(ctx: Ctx, a: Tensor, alpha: number): Tensor {
     y.requiresGrad = true;
     ctx.tape.record(() => {
       if (y.grad !== null) k.axpy(gradOf(ctx, a), y.grad, alpha, a.size);
-    });
+    }, y, true);
   }
   return y;
 }
@@ -54,7 +54,7 @@ export function addBroadcast(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
       if (y.grad === null) return;
       if (a.requiresGrad) k.axpy(gradOf(ctx, a), y.grad, 1, a.size);
       if (b.requiresGrad) for (let i = 0; i < B; i++) k.axpy(gradOf(ctx, b), y.grad.subarray(i * n, (i + 1) * n), 1, n);
-    });
+    }, y, true);
   }
   return y;
 }
@@ -66,7 +66,7 @@ export function view(ctx: Ctx, x: Tensor, shape: readonly number[]): Tensor {
     y.requiresGrad = true;
     ctx.tape.record(() => {
       if (y.grad !== null) ctx.kernels.axpy(gradOf(ctx, x), y.grad, 1, x.size);
-    });
+    }, y);
   }
   return y;
 }
@@ -83,7 +83,7 @@ export function castToCompute(ctx: Ctx, x: Tensor): Tensor {
     y.requiresGrad = true;
     ctx.tape.record(() => {
       if (y.grad !== null) ctx.kernels.axpy(gradOf(ctx, x), y.grad, 1, x.size);
-    });
+    }, y, true);
   }
   return y;
 }

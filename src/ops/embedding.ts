@@ -23,7 +23,7 @@ export function embedding(ctx: Ctx, table: Tensor, ids: Int32Array, idsShape: re
     y.requiresGrad = true;
     ctx.tape.record(() => {
       if (y.grad !== null) k.embeddingBackward(gradOf(ctx, table), y.grad, ids, d);
-    });
+    }, y, true);
   }
   return y;
 }

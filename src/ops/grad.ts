@@ -17,6 +17,7 @@ export function writeGrad(ctx: Ctx, t: Tensor, write: (dst: FloatArray) => void)
   const tmp = ctx.pool.alloc(t.dtype, t.size);
   write(tmp);
   ctx.kernels.axpy(t.grad, tmp, 1, t.size);
+  ctx.pool.release(tmp);
 }
 
 /** t.grad, allocated from the pool (zeroed) on first use. Parameters come with their gradient views. */

@@ -38,7 +38,7 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
         const db = gradOf(ctx, bias);
         for (let r = 0; r < rows; r++) k.axpy(db, dY.subarray(r * OUT, (r + 1) * OUT), 1, OUT);
       }
-    });
+    }, y, true);
   }
   return y;
 }

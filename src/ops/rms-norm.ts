@@ -17,7 +17,7 @@ export function rmsNorm(ctx: Ctx, x: Tensor, eps: number): Tensor {
       if (y.grad === null) return;
       const dY = y.grad;
       writeGrad(ctx, x, (dX) => k.rmsNormBackward(dX, dY, y.data, rstd, { rows, D }));
-    });
+    }, y, true);
   }
   return y;
 }

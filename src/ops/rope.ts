@@ -22,7 +22,7 @@ export function rope(ctx: Ctx, qkv: Tensor, cos: Tensor, sin: Tensor, NH: number
       if (y.grad === null) return;
       const dY = y.grad;
       writeGrad(ctx, qkv, (dX) => k.ropeBackward(dX, dY, cos.data, sin.data, d));
-    });
+    }, y, true);
   }
   return y;
 }

@@ -16,7 +16,7 @@ export function selectColumn(ctx: Ctx, x: Tensor, c: number): Tensor {
       if (y.grad === null) return;
       const dX = gradOf(ctx, x);
       for (let r = 0; r < rows; r++) dX[r * C + c] = dX[r * C + c]! + y.grad[r]!;
-    });
+    }, y, true);
   }
   return y;
 }

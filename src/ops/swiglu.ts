@@ -20,7 +20,7 @@ export function swiglu(ctx: Ctx, gateUp: Tensor): Tensor {
       if (y.grad === null) return;
       const dY = y.grad;
       writeGrad(ctx, gateUp, (dX) => k.swigluBackward(dX, dY, gateUp.data, { rows, I }));
-    });
+    }, y, true);
   }
   return y;
 }

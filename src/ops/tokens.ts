@@ -27,7 +27,7 @@ export function concatTokens(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
         if (a.requiresGrad) k.axpy(gradOf(ctx, a).subarray(bi * P * D, (bi + 1) * P * D), dY.subarray(bi * T * D, (bi * T + P) * D), 1, P * D);
         if (b.requiresGrad) k.axpy(gradOf(ctx, b).subarray(bi * S * D, (bi + 1) * S * D), dY.subarray((bi * T + P) * D, (bi + 1) * T * D), 1, S * D);
       }
-    });
+    }, y, true);
   }
   return y;
 }
@@ -48,7 +48,7 @@ export function sliceTokens(ctx: Ctx, x: Tensor, start: number, len: number): Te
       if (dY === null) return;
       const dX = gradOf(ctx, x);
       for (let bi = 0; bi < B; bi++) k.axpy(dX.subarray((bi * T + start) * D, (bi * T + start + len) * D), dY.subarray(bi * len * D, (bi + 1) * len * D), 1, len * D);
-    });
+    }, y, true);
   }
   return y;
 }
@@ -68,7 +68,7 @@ export function padLast(ctx: Ctx, x: Tensor, total: number): Tensor {
       if (dY === null) return;
       const dX = gradOf(ctx, x);
       for (let bi = 0; bi < B; bi++) k.axpy(dX.subarray(bi * n, (bi + 1) * n), dY.subarray(bi * total, bi * total + n), 1, n);
-    });
+    }, y, true);
   }
   return y;
 }

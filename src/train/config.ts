@@ -22,6 +22,8 @@ export interface ArchConfig {
   readonly rms_norm_eps: number;
   readonly rope_theta: number;
   readonly loss_type: LossType;
+  /** TRM's halting rule instead of the official Q-continue target (see HrmConfig); optional, default false. */
+  readonly no_ACT_continue: boolean;
 }
 
 export interface TrainConfig {
@@ -65,8 +67,10 @@ const archFields: Record<keyof ArchConfig, Kind> = {
   H_cycles: "posint", L_cycles: "posint", H_layers: "posint", L_layers: "posint", hidden_size: "posint", num_heads: "posint",
   expansion: "num", puzzle_emb_ndim: "nonnegint", pos_encodings: { enum: ["rope", "learned"] }, halt_max_steps: "posint",
   halt_exploration_prob: "prob", forward_dtype: { enum: ["float32", "bfloat16"] }, rms_norm_eps: "num", rope_theta: "num",
-  loss_type: { enum: lossTypes },
+  loss_type: { enum: lossTypes }, no_ACT_continue: "bool",
 };
+/** Keys that may be left out (added after configs were first written); everything else is required. */
+const archDefaults: Readonly<Record<string, unknown>> = { no_ACT_continue: false };
 
 const trainFields: Record<Exclude<keyof TrainConfig, "arch">, Kind> = {
   data_path: "string", global_batch_size: "posint", epochs: "posint", eval_interval: "posint", checkpoint_every_eval: "bool",
@@ -92,7 +96,7 @@ function check(path: string, kind: Kind, v: unknown): unknown {
   }
 }
 
-function checkObject(json: unknown, fields: Record<string, Kind>, path: string, nested: Record<string, (v: unknown) => unknown> = {}): Record<string, unknown> {
+function checkObject(json: unknown, fields: Record<string, Kind>, path: string, nested: Record<string, (v: unknown) => unknown> = {}, defaults: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ConfigError(`config: "${path || "(root)"}" must be an object`);
   const obj = json as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -101,6 +105,10 @@ function checkObject(json: unknown, fields: Record<string, Kind>, path: string, 
     if (!valid.includes(key)) throw new ConfigError(`config: unknown key "${path ? `${path}.` : ""}${key}"; valid keys: ${valid.join(", ")}`);
   }
   for (const key of valid) {
+    if (!(key in obj) && key in defaults) {
+      out[key] = defaults[key];
+      continue;
+    }
     if (!(key in obj)) throw new ConfigError(`config: missing key "${path ? `${path}.` : ""}${key}"`);
     out[key] = key in nested ? nested[key]!(obj[key]) : check(path ? `${path}.${key}` : key, fields[key]!, obj[key]);
   }
@@ -109,7 +117,7 @@ function checkObject(json: unknown, fields: Record<string, Kind>, path: string, 
 
 /** Parse a complete training config (e.g. a preset merged with a file and overrides). */
 export function parseTrainConfig(json: unknown): TrainConfig {
-  const out = checkObject(json, trainFields, "", { arch: (v) => checkObject(v, archFields, "arch") });
+  const out = checkObject(json, trainFields, "", { arch: (v) => checkObject(v, archFields, "arch", {}, archDefaults) });
   const c = out as unknown as TrainConfig;
   if (c.epochs % c.eval_interval !== 0) throw new ConfigError(`config: epochs (${c.epochs}) must be a multiple of eval_interval (${c.eval_interval})`);
   return c;

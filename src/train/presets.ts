@@ -6,7 +6,7 @@ import type { ArchConfig } from "./config.js";
 const paperArch: ArchConfig = {
   H_cycles: 2, L_cycles: 2, H_layers: 4, L_layers: 4, hidden_size: 512, num_heads: 8, expansion: 4, puzzle_emb_ndim: 512,
   pos_encodings: "rope", halt_max_steps: 16, halt_exploration_prob: 0.1, forward_dtype: "float32", rms_norm_eps: 1e-5,
-  rope_theta: 10000, loss_type: "stablemax_cross_entropy",
+  rope_theta: 10000, loss_type: "stablemax_cross_entropy", no_ACT_continue: false,
 };
 
 const runDefaults = {

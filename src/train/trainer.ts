@@ -129,6 +129,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   };
 
   let stop = false;
+  let shown = { acc: 0, exact: 0 };
   for (let it = position.iteration > 0 ? position.iteration - 1 : 0; it < sched.totalIters && !stop; it++) {
     loader.resumeAt(it);
     let bi = 0;
@@ -139,7 +140,9 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
       const r = trainStep(ctx, state, toModelBatch(lb), optim, rng);
       position = { iteration: it + 1, batch: bi };
       appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), ...r.metrics })}\n`);
-      bar?.update(state.step, { loss: (r.metrics["train/lm_loss"] ?? 0).toFixed(3), acc: (r.metrics["train/accuracy"] ?? 0).toFixed(3), exact: (r.metrics["train/exact_accuracy"] ?? 0).toFixed(3) });
+      // accuracy is measured on rows that halted this step (official metric); show the latest such step
+      if ((r.metrics["train/count"] ?? 0) > 0) shown = { acc: r.metrics["train/accuracy"] ?? 0, exact: r.metrics["train/exact_accuracy"] ?? 0 };
+      bar?.update(state.step, { loss: (r.metrics["train/lm_loss"] ?? 0).toFixed(3), acc: shown.acc.toFixed(3), exact: shown.exact.toFixed(3) });
       if (config.checkpoint_every_steps > 0 && state.step % config.checkpoint_every_steps === 0) checkpoint();
       if (config.eval_every_steps > 0 && state.step % config.eval_every_steps === 0) evaluate();
       if (config.max_minutes > 0 && elapsed() >= config.max_minutes * 60) { stop = true; log(`\nhrm train: time budget of ${config.max_minutes} min reached at step ${state.step}`); break; }

@@ -6,6 +6,7 @@
 // train (halt_max_steps > 1): halted = is_last | (q_halt > q_continue), then & (steps ≥ min_halt) with
 // exploration min_halt = (rand < ε)·randint[2, M]; target = σ(is_last ? q_halt' : max(q_halt', q_continue'))
 // from a second no-grad inner pass on the new carry. eval: halted = is_last (every row runs M segments).
+// With no_ACT_continue (TRM's rule, not official HRM): halt on q_halt > 0, and no target pass.
 // Shapes: B rows, S tokens, T = P + S, D hidden.
 import type { Ctx } from "../../engine/context.js";
 import { ShapeError } from "../../engine/errors.js";
@@ -139,18 +140,21 @@ export function actForward(ctx: Ctx, m: HrmModel, carry: ActCarry, batch: Batch,
       if (draws.rand.length !== B || draws.randint.length !== B) {
         throw new ShapeError(`act: exploration draws should have ${B} values each, got ${draws.rand.length} and ${draws.randint.length}`);
       }
+      const noContinue = m.config.no_ACT_continue;
       for (let b = 0; b < B; b++) {
-        let h = halted[b]! === 1 || qH[b]! > qC[b]!;
+        let h = halted[b]! === 1 || (noContinue ? qH[b]! > 0 : qH[b]! > qC[b]!);
         const minHalt = draws.rand[b]! < explore ? draws.randint[b]! : 0;
         h = h && steps[b]! >= minHalt;
         halted[b] = h ? 1 : 0;
       }
-      // Q target from a second inner pass on the new carry and the same data (no replay buffer, PQN-style).
-      const next = ctx.tape.noGrad(() => innerForward(ctx, m, inner.carry, reset.data, opts.mode));
-      targetQContinue = new Float32Array(B);
-      for (let b = 0; b < B; b++) {
-        const nh = next.qHalt.data[b]!, nc = next.qContinue.data[b]!;
-        targetQContinue[b] = sigmoid(steps[b]! >= M ? nh : Math.max(nh, nc));
+      if (!noContinue) {
+        // Q target from a second inner pass on the new carry and the same data (no replay buffer, PQN-style).
+        const next = ctx.tape.noGrad(() => innerForward(ctx, m, inner.carry, reset.data, opts.mode));
+        targetQContinue = new Float32Array(B);
+        for (let b = 0; b < B; b++) {
+          const nh = next.qHalt.data[b]!, nc = next.qContinue.data[b]!;
+          targetQContinue[b] = sigmoid(steps[b]! >= M ? nh : Math.max(nh, nc));
+        }
       }
     }
     return {

@@ -28,6 +28,12 @@ export interface HrmConfig {
   readonly halt_max_steps: number;
   readonly halt_exploration_prob: number;
   readonly forward_dtype: ForwardDtype;
+  /**
+   * The Tiny Recursive Model's halting rule (Jolicoeur-Martineau 2025, its config name), not in the
+   * official HRM: halt when q_halt > 0, with no Q-continue target and so no second inner pass per
+   * training step (about a third of a step's work). Default false = the official HRM rule.
+   */
+  readonly no_ACT_continue: boolean;
 }
 
 /** Defaults of the official config class (fields without a default are required). */
@@ -36,9 +42,10 @@ const defaults: Partial<HrmConfig> = {
   rope_theta: 10000.0,
   forward_dtype: "bfloat16",
   puzzle_emb_ndim: 0,
+  no_ACT_continue: false,
 };
 
-type FieldKind = "posint" | "nonnegint" | "posnum" | "prob" | { enum: readonly string[] };
+type FieldKind = "posint" | "nonnegint" | "posnum" | "prob" | "bool" | { enum: readonly string[] };
 const fields: Record<keyof HrmConfig, FieldKind> = {
   batch_size: "posint",
   seq_len: "posint",
@@ -58,6 +65,7 @@ const fields: Record<keyof HrmConfig, FieldKind> = {
   halt_max_steps: "posint",
   halt_exploration_prob: "prob",
   forward_dtype: { enum: ["float32", "bfloat16"] },
+  no_ACT_continue: "bool",
 };
 
 /** Keys the official constructor accepts but ignores. */
@@ -93,6 +101,10 @@ function checkField(source: string, key: string, kind: FieldKind, value: unknown
     if (typeof value !== "string" || !kind.enum.includes(value)) {
       throw new ConfigError(`${source}: "${key}" must be one of ${kind.enum.map((e) => `"${e}"`).join(", ")}, got ${JSON.stringify(value)}`);
     }
+    return value;
+  }
+  if (kind === "bool") {
+    if (typeof value !== "boolean") throw new ConfigError(`${source}: "${key}" must be true or false, got ${JSON.stringify(value)}`);
     return value;
   }
   if (typeof value !== "number" || !Number.isFinite(value)) {
