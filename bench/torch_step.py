@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """One HRM training step in plain PyTorch (CPU), timed: the baseline for the whole-step benchmark.
 
+The model, losses and optimizers are bench/torch_hrm.py's (this file times them at the paper configuration).
+
 A straightforward eager re-statement of the official code (sapientinc/HRM: models/hrm/hrm_act_v1.py,
 models/layers.py, models/losses.py, adam-atan2, the sparse sign-SGD puzzle embedding), at the paper
 configuration: batch 32, 81 tokens + 1 puzzle token (T = 82), hidden 512, 8 heads of 64, H_layers =
@@ -85,199 +87,27 @@ def main():
         return
 
     import torch
-    import torch.nn.functional as F
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     dtype = torch.float32 if args.precision == "float32" else torch.bfloat16
 
-    # ---- configuration (config/arch/hrm_v1.yaml, Sudoku data) ----
-    B, S, P, D, NH = args.batch, 81, 1, 512, 8
-    T, HD = S + P, D // NH
-    H_layers = L_layers = 4
-    H_cycles = L_cycles = 2
-    I = 1536  # round_up(round(4 * 512 * 2 / 3), 256)
-    V, N_IDS = 11, 1
-    EPS, THETA = 1e-5, 10000.0
-    HALT_MAX, EXPLORE = 16, 0.1
-    LR, EMB_LR, WD, EMB_WD, BETAS = 1e-4, 1e-4, 1.0, 1.0, (0.9, 0.95)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from torch_hrm import PAPER, Hrm
 
-    def trunc_normal(shape, std):
-        # JAX-style truncated normal (+-2 of the underlying normal), final std = std
-        comp = std / 0.87962566103423978
-        t = torch.empty(shape)
-        torch.nn.init.trunc_normal_(t, std=comp, a=-2 * comp, b=2 * comp)
-        return t
-
-    params = {}
-
-    def param(name, t):
-        params[name] = t.requires_grad_(True)
-        return params[name]
-
-    param("embed_tokens", trunc_normal((V, D), 1 / math.sqrt(D)))
-    param("lm_head", trunc_normal((V, D), 1 / math.sqrt(D)))
-    param("q_head.weight", torch.zeros(2, D))
-    param("q_head.bias", torch.full((2,), -5.0))
-    levels = {}
-    for level, n in (("H", H_layers), ("L", L_layers)):
-        levels[level] = [{
-            "qkv": param(f"{level}.{i}.qkv", trunc_normal((3 * D, D), 1 / math.sqrt(D))),
-            "o": param(f"{level}.{i}.o", trunc_normal((D, D), 1 / math.sqrt(D))),
-            "gate_up": param(f"{level}.{i}.gate_up", trunc_normal((2 * I, D), 1 / math.sqrt(D))),
-            "down": param(f"{level}.{i}.down", trunc_normal((D, I), 1 / math.sqrt(I))),
-        } for i in range(n)]
-    puzzle_emb = torch.zeros(N_IDS, D)  # buffer, trained by sign-SGD
-    H_init = trunc_normal((D,), 1.0).to(torch.bfloat16).to(dtype)
-    L_init = trunc_normal((D,), 1.0).to(torch.bfloat16).to(dtype)
-    inv_freq = 1.0 / (THETA ** (torch.arange(0, HD, 2, dtype=torch.float32) / HD))
-    angles = torch.outer(torch.arange(T, dtype=torch.float32), inv_freq)
-    emb = torch.cat((angles, angles), dim=-1)
-    cos, sin = emb.cos(), emb.sin()  # [T, HD] fp32
-
-    def linear(x, w):  # CastedLinear: weight cast to the input dtype at use
-        return F.linear(x, w.to(x.dtype))
-
-    def rms_norm(x):
-        xf = x.float()
-        return (xf * torch.rsqrt(xf.square().mean(-1, keepdim=True) + EPS)).to(x.dtype)
-
-    def rotate_half(x):
-        x1, x2 = x[..., : HD // 2], x[..., HD // 2:]
-        return torch.cat((-x2, x1), dim=-1)
-
-    def attention(x, w):
-        qkv = linear(x, w["qkv"]).view(B, T, 3 * NH, HD)
-        q, k, v = qkv[:, :, :NH], qkv[:, :, NH:2 * NH], qkv[:, :, 2 * NH:]
-        c, s = cos[:, None, :], sin[:, None, :]  # [T, 1, HD] over [B, T, NH, HD]
-        q = (q.float() * c + rotate_half(q.float()) * s).to(x.dtype)
-        k = (k.float() * c + rotate_half(k.float()) * s).to(x.dtype)
-        q, k, v = (t.transpose(1, 2) for t in (q, k, v))  # [B, NH, T, HD]
-        scores = torch.matmul(q, k.transpose(-1, -2)).float() * (1.0 / math.sqrt(HD))
-        probs = torch.softmax(scores, dim=-1).to(x.dtype)  # non-causal, no mask
-        out = torch.matmul(probs, v).transpose(1, 2).reshape(B, T, D)
-        return linear(out, w["o"])
-
-    def swiglu(x, w):
-        gate, up = linear(x, w["gate_up"]).chunk(2, dim=-1)
-        return linear(F.silu(gate) * up, w["down"])
-
-    def block(h, w):  # post-norm
-        h = rms_norm(h + attention(h, w))
-        return rms_norm(h + swiglu(h, w))
-
-    def module(level, z, inj):
-        h = z + inj
-        for w in levels[level]:
-            h = block(h, w)
-        return h
-
-    def input_embedding(inputs, puzzle_local):
-        tok = F.embedding(inputs, params["embed_tokens"].to(dtype))
-        x = torch.cat((puzzle_local.to(dtype).view(B, P, D), tok), dim=1)
-        return math.sqrt(D) * x
-
-    def inner_forward(zH, zL, x):
-        with torch.no_grad():
-            for h in range(H_cycles):
-                for l in range(L_cycles):
-                    if not (h == H_cycles - 1 and l == L_cycles - 1):
-                        zL = module("L", zL, zH + x)  # official: (zH + x) first
-                if h != H_cycles - 1:
-                    zH = module("H", zH, zL)
-        zL = module("L", zL, zH + x)  # the 1-step gradient
-        zH = module("H", zH, zL)
-        logits = linear(zH, params["lm_head"])[:, P:]
-        q = F.linear(zH[:, 0], params["q_head.weight"].to(dtype), params["q_head.bias"].to(dtype)).float()
-        return zH.detach(), zL.detach(), logits, q[:, 0], q[:, 1]
-
-    def stablemax_ce(logits, labels):
-        x = logits.double()
-        s = torch.where(x >= 0, x + 1, 1 / (1 - x + 1e-30))
-        logp = torch.log(s / s.sum(-1, keepdim=True))
-        valid = labels != -100
-        nll = -torch.gather(logp, -1, torch.where(valid, labels, 0).long().unsqueeze(-1)).squeeze(-1)
-        return torch.where(valid, nll, torch.zeros_like(nll)), valid
-
-    # ---- optimizers ----
-    opt_state = {n: (torch.zeros_like(p), torch.zeros_like(p)) for n, p in params.items()}
-
-    def adam_atan2(step, lr):
-        b1, b2 = BETAS
-        step_size = lr / (1 - b1 ** step)
-        sqrt_bc2 = math.sqrt(1 - b2 ** step)
-        with torch.no_grad():
-            for n, p in params.items():
-                m, v = opt_state[n]
-                g = p.grad
-                p.mul_(1 - lr * WD)
-                m.lerp_(g, 1 - b1)
-                v.lerp_(g * g, 1 - b2)
-                p.add_(torch.atan2(m, v.sqrt() / sqrt_bc2), alpha=-step_size)
-                p.grad = None
-
-    def sign_sgd(ids, grad, lr):
-        with torch.no_grad():
-            uniq, inv = torch.unique(ids, return_inverse=True)
-            g = torch.zeros(len(uniq), D).index_add_(0, inv, grad)
-            puzzle_emb[uniq] = puzzle_emb[uniq] * (1 - lr * EMB_WD) - lr * torch.sign(g)
+    B, S = args.batch, 81
+    model = Hrm(PAPER, dtype, B, args.seed)
 
     # ---- data: random Sudoku-shaped batches (inputs 1..10, labels 2..10, all supervised) ----
     gen = torch.Generator().manual_seed(args.seed + 1)
 
-    def batch():
-        return {
+    def train_step(step):
+        new = {
             "inputs": torch.randint(1, 11, (B, S), generator=gen, dtype=torch.int32).long(),
             "labels": torch.randint(2, 11, (B, S), generator=gen, dtype=torch.int32).long(),
             "ids": torch.zeros(B, dtype=torch.long),
         }
-
-    carry = {
-        "zH": torch.zeros(B, T, D, dtype=dtype), "zL": torch.zeros(B, T, D, dtype=dtype),
-        "steps": torch.zeros(B, dtype=torch.int32), "halted": torch.ones(B, dtype=torch.bool),
-        "data": batch(),
-    }
-
-    def train_step(step):
-        new = batch()
-        halted = carry["halted"]
-        # ACT wrapper: reset halted rows to H_init/L_init and replace their data
-        zH = torch.where(halted[:, None, None], H_init, carry["zH"])
-        zL = torch.where(halted[:, None, None], L_init, carry["zL"])
-        steps = torch.where(halted, torch.zeros_like(carry["steps"]), carry["steps"])
-        data = {k: torch.where(halted.view(-1, *([1] * (v.dim() - 1))), new[k], v) for k, v in carry["data"].items()}
-        puzzle_local = puzzle_emb[data["ids"]].clone().requires_grad_(True)
-        x = input_embedding(data["inputs"], puzzle_local)
-        zH, zL, logits, q_halt, q_cont = inner_forward(zH, zL, x)
-        with torch.no_grad():
-            steps = steps + 1
-            is_last = steps >= HALT_MAX
-            halted = is_last | (q_halt > q_cont)
-            explore = torch.rand(B) < EXPLORE
-            min_halt = explore * torch.randint(2, HALT_MAX + 1, (B,))
-            halted = halted & (steps >= min_halt)
-            # Q target: a second full inner forward from the new carry on the same data
-            x2 = input_embedding(data["inputs"], puzzle_local.detach())
-            _, _, _, nq_halt, nq_cont = inner_forward(zH, zL, x2)
-            target = torch.sigmoid(torch.where(is_last, nq_halt, torch.maximum(nq_halt, nq_cont)))
-        # loss head (f64 stablemax) + Q losses
-        labels = data["labels"]
-        nll, valid = stablemax_ce(logits, labels)
-        counts = valid.sum(-1).clamp_min(1)
-        lm_loss = (nll.sum(-1) / counts).sum()
-        with torch.no_grad():
-            correct = (logits.argmax(-1) == labels) | ~valid
-            seq_correct = correct.all(-1)
-        q_halt_loss = F.binary_cross_entropy_with_logits(q_halt, seq_correct.float(), reduction="sum")
-        q_cont_loss = F.binary_cross_entropy_with_logits(q_cont, target, reduction="sum")
-        total = lm_loss + 0.5 * (q_halt_loss + q_cont_loss)
-        (total / B).backward()
-        lr = LR * min(1.0, step / 2000)  # warm-up schedule (constant lr after)
-        emb_lr = EMB_LR * min(1.0, step / 2000)
-        sign_sgd(data["ids"], puzzle_local.grad, emb_lr)
-        adam_atan2(step, lr)
-        carry.update(zH=zH, zL=zL, steps=steps, halted=halted, data=data)
-        return float(total)
+        return model.train_step(step, new)["loss"]
 
     times = []
     for step in range(1, args.warmup + args.reps + 1):

@@ -84,7 +84,10 @@ export class Tape {
         this.release(y.grad);
         y.grad = null;
       }
-      if (node.ownsData) this.release(y.data);
+      if (node.ownsData && !y.dataReleased) {
+        this.release(y.data);
+        y.dataReleased = true;
+      }
     }
     this.nodes = [];
   }

@@ -22,6 +22,8 @@ export class Tensor {
   requiresGrad: boolean;
   /** Optional name (official parameter name for parameters) used in error messages. */
   readonly name: string | undefined;
+  /** The data buffer went back to the pool before the step ended (ops/grad.ts releaseData); never read it. */
+  dataReleased = false;
 
   constructor(data: FloatArray, shape: readonly number[], opts: { requiresGrad?: boolean; name?: string } = {}) {
     if (data.length !== numel(shape)) {

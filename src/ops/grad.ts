@@ -38,3 +38,14 @@ export function finish(ctx: Ctx, y: Tensor): Tensor {
   if (ctx.precision === "bf16") ctx.kernels.roundBf16(y.data, y.data, y.size);
   return y;
 }
+
+/**
+ * Hand t's buffer back to the pool now, before its scope ends. Only for an op output that no later forward
+ * reads and whose producer's and consumers' backward do not read either (a linear's output consumed by
+ * RoPE or an add; an add's output consumed by RMSNorm): the shape and size stay, the values may be reused.
+ */
+export function releaseData(ctx: Ctx, t: Tensor): void {
+  if (t.dataReleased) return;
+  ctx.pool.release(t.data);
+  t.dataReleased = true;
+}

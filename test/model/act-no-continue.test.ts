@@ -53,6 +53,8 @@ test("no_ACT_continue: halts where q_halt > 0, no target, no second inner pass, 
 test("no_ACT_continue: parsed as a boolean; optional in training configs (default false)", () => {
   assert.throws(() => parseHrmConfig({ ...base, no_ACT_continue: "yes" }), /"no_ACT_continue" must be true or false, got "yes"/);
   assert.equal(parseHrmConfig(base).no_ACT_continue, false);
+  assert.equal(parseTrainConfig(presetConfig("sudoku-cpu")).arch.no_ACT_continue, true);
+  assert.equal(parseTrainConfig(presetConfig("sudoku-cpu-official")).arch.no_ACT_continue, false);
   const preset = presetConfig("sudoku-cpu")!;
   const { no_ACT_continue: _drop, ...arch } = preset["arch"] as Record<string, unknown>;
   assert.equal(parseTrainConfig({ ...preset, arch }).arch.no_ACT_continue, false);

@@ -5,18 +5,35 @@ import type { Ctx } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { attention } from "../../ops/attention.js";
 import { add } from "../../ops/elementwise.js";
+import { releaseData } from "../../ops/grad.js";
 import { linear } from "../../ops/linear.js";
 import { rmsNorm } from "../../ops/rms-norm.js";
 import { rope } from "../../ops/rope.js";
 import { swiglu } from "../../ops/swiglu.js";
 import type { HrmModel } from "./model.js";
 
+// Outputs that no backward reads (a linear's output fed to RoPE or to a residual add, the add fed to
+// RMSNorm, whose backward uses its own output) go back to the pool as soon as they are consumed, so a
+// recorded pass keeps only what its backward needs (as PyTorch's saved tensors).
 export function blockForward(ctx: Ctx, m: HrmModel, prefix: string, h: Tensor): Tensor {
   const NH = m.config.num_heads, HD = m.dims.headDim, eps = m.config.rms_norm_eps;
   let qkv = linear(ctx, h, m.p(`${prefix}.self_attn.qkv_proj.weight`));
-  if (m.rope !== null) qkv = rope(ctx, qkv, m.rope.cos, m.rope.sin, NH, HD);
+  if (m.rope !== null) {
+    const projected = qkv;
+    qkv = rope(ctx, projected, m.rope.cos, m.rope.sin, NH, HD);
+    releaseData(ctx, projected);
+  }
   const attn = linear(ctx, attention(ctx, qkv, NH, HD), m.p(`${prefix}.self_attn.o_proj.weight`));
-  h = rmsNorm(ctx, add(ctx, h, attn), eps);
+  h = residualNorm(ctx, h, attn, eps);
   const mlp = linear(ctx, swiglu(ctx, linear(ctx, h, m.p(`${prefix}.mlp.gate_up_proj.weight`))), m.p(`${prefix}.mlp.down_proj.weight`));
-  return rmsNorm(ctx, add(ctx, h, mlp), eps);
+  return residualNorm(ctx, h, mlp, eps);
+}
+
+/** RMSNorm(h + x), releasing x and the sum once used (h is kept: it is the input of the next products). */
+function residualNorm(ctx: Ctx, h: Tensor, x: Tensor, eps: number): Tensor {
+  const sum = add(ctx, h, x);
+  releaseData(ctx, x);
+  const y = rmsNorm(ctx, sum, eps);
+  releaseData(ctx, sum);
+  return y;
 }

@@ -1,0 +1,68 @@
+// Held-out learning curves of several runs side by side (against wall-clock minutes and optimizer steps),
+// from this port's metrics.jsonl (its "eval" lines) or bench/torch_train.py's JSON lines.
+//   node dist/bench/compare-curves.js --out docs/sudoku-cpu-vs-pytorch.png "hrm=runs/a/metrics.jsonl" "PyTorch=torch.jsonl"
+import { readFileSync } from "node:fs";
+import { parseArgs } from "../src/cli/args.js";
+import { writeFileAtomicSync } from "../src/util/atomic.js";
+import type { CurvePanel } from "../src/viz/curves.js";
+import { renderCurvesPng, renderCurvesSvg } from "../src/viz/curves.js";
+
+interface EvalPoint { step: number; minutes: number; accuracy: number; exact: number }
+
+/** The evaluation points of one run file, either format. */
+export function readEvalPoints(path: string): EvalPoint[] {
+  const out: EvalPoint[] = [];
+  const lines = readFileSync(path, "utf8").split("\n");
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let j: Record<string, unknown>;
+    try {
+      j = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`${path}:${i + 1}: expected a JSON line, got ${JSON.stringify(line.slice(0, 60))}`);
+    }
+    // ours: {"step", "time", "eval": {...}}; torch_train.py: {"step", "time", "accuracy", ...}; else a train line
+    const ev = typeof j["eval"] === "object" && j["eval"] !== null ? j["eval"] as Record<string, unknown> : "accuracy" in j ? j : null;
+    if (ev === null) return;
+    const acc = ev["accuracy"], exact = ev["exact_accuracy"], step = j["step"], time = j["time"];
+    if (typeof acc !== "number" || typeof exact !== "number" || typeof step !== "number" || typeof time !== "number") {
+      throw new Error(`${path}:${i + 1}: an evaluation line needs numbers step, time, accuracy and exact_accuracy`);
+    }
+    out.push({ step, minutes: time / 60, accuracy: acc, exact });
+  });
+  if (out.length === 0) throw new Error(`${path}: no evaluation lines`);
+  return out;
+}
+
+export function comparePanels(runs: ReadonlyArray<{ name: string; points: EvalPoint[] }>): CurvePanel[] {
+  const series = (x: (p: EvalPoint) => number, y: (p: EvalPoint) => number) =>
+    runs.map((r) => ({ name: r.name, points: r.points.map((p) => [x(p), y(p)] as const) }));
+  return [
+    { title: "cell accuracy vs minutes", series: series((p) => p.minutes, (p) => p.accuracy) },
+    { title: "exact accuracy vs minutes", series: series((p) => p.minutes, (p) => p.exact) },
+    { title: "cell accuracy vs steps", series: series((p) => p.step, (p) => p.accuracy) },
+    { title: "exact accuracy vs steps", series: series((p) => p.step, (p) => p.exact) },
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = parseArgs(process.argv.slice(2), {
+    out: { kind: "string", help: "picture path (.png; an .svg is written next to it)", default: "curves-compare.png" },
+  });
+  const runs = args.positionals.map((spec) => {
+    const eq = spec.indexOf("=");
+    if (eq <= 0) throw new Error(`expected NAME=PATH, got ${JSON.stringify(spec)}`);
+    return { name: spec.slice(0, eq), points: readEvalPoints(spec.slice(eq + 1)) };
+  });
+  if (runs.length === 0) throw new Error("give at least one NAME=PATH");
+  const out = args.options["out"] as string;
+  const panels = comparePanels(runs);
+  const size = { panelWidth: 560, panelHeight: 300 };
+  writeFileAtomicSync(out, renderCurvesPng(panels, size));
+  writeFileAtomicSync(out.replace(/\.png$/, "") + ".svg", renderCurvesSvg(panels, size));
+  for (const r of runs) {
+    const last = r.points.at(-1)!;
+    console.log(`${r.name}: ${r.points.length} evaluations; last at step ${last.step}, ${last.minutes.toFixed(1)} min: accuracy ${last.accuracy.toFixed(4)}, exact ${last.exact.toFixed(4)}`);
+  }
+  console.log(`wrote ${out}`);
+}
