@@ -34,14 +34,15 @@ export function readEvalPoints(path: string): EvalPoint[] {
   return out;
 }
 
+/** Four panels: held-out cell and exact accuracy against minutes and against steps. Keep names short (the legend shares the title row). */
 export function comparePanels(runs: ReadonlyArray<{ name: string; points: EvalPoint[] }>): CurvePanel[] {
   const series = (x: (p: EvalPoint) => number, y: (p: EvalPoint) => number) =>
     runs.map((r) => ({ name: r.name, points: r.points.map((p) => [x(p), y(p)] as const) }));
   return [
-    { title: "cell accuracy vs minutes", series: series((p) => p.minutes, (p) => p.accuracy) },
-    { title: "exact accuracy vs minutes", series: series((p) => p.minutes, (p) => p.exact) },
-    { title: "cell accuracy vs steps", series: series((p) => p.step, (p) => p.accuracy) },
-    { title: "exact accuracy vs steps", series: series((p) => p.step, (p) => p.exact) },
+    { title: "cell acc / min", series: series((p) => p.minutes, (p) => p.accuracy) },
+    { title: "exact / min", series: series((p) => p.minutes, (p) => p.exact) },
+    { title: "cell acc / step", series: series((p) => p.step, (p) => p.accuracy) },
+    { title: "exact / step", series: series((p) => p.step, (p) => p.exact) },
   ];
 }
 
@@ -57,7 +58,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (runs.length === 0) throw new Error("give at least one NAME=PATH");
   const out = args.options["out"] as string;
   const panels = comparePanels(runs);
-  const size = { panelWidth: 560, panelHeight: 300 };
+  const size = { panelWidth: 600, panelHeight: 300 };
   writeFileAtomicSync(out, renderCurvesPng(panels, size));
   writeFileAtomicSync(out.replace(/\.png$/, "") + ".svg", renderCurvesSvg(panels, size));
   for (const r of runs) {
