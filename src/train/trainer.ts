@@ -110,7 +110,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
 
   const ctx = makeCtx(kernels);
   const elapsed = (): number => elapsedBefore + (performance.now() - t0) / 1000;
-  const bar = opts.progress ? new ProgressBar({ total: totalSteps, label: "train", unit: "steps" }) : null;
+  const bar = opts.progress ? new ProgressBar({ total: totalSteps, label: "train", unit: "steps", initial: state.step }) : null;
   bar?.update(state.step);
   let lastEval: EvalResult | null = null;
   let lastEvalStep = -1;

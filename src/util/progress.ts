@@ -21,6 +21,8 @@ export interface ProgressOptions {
   readonly logEveryMs?: number;
   /** Clock in ms (for tests). */
   readonly now?: () => number;
+  /** Work already done before this bar started (a resumed run): shown, but not counted in rate and ETA. */
+  readonly initial?: number;
 }
 
 export type ProgressExtra = Readonly<Record<string, string | number>>;
@@ -62,6 +64,7 @@ export class ProgressBar {
     this.stream = opts.stream ?? process.stderr;
     this.now = opts.now ?? (() => performance.now());
     this.start = this.now();
+    this.done = opts.initial ?? 0;
     // non-TTY logs wait a full interval before the first line (the final line always comes)
     if (!this.stream.isTTY) this.lastDraw = this.start;
   }
@@ -95,7 +98,7 @@ export class ProgressBar {
   line(): string {
     const { total, label, unit = "it" } = this.opts;
     const elapsed = (this.now() - this.start) / 1000;
-    const rate = elapsed > 0 ? this.done / elapsed : NaN;
+    const rate = elapsed > 0 ? (this.done - (this.opts.initial ?? 0)) / elapsed : NaN;
     const known = total > 0;
     const eta = !known ? NaN : this.done >= total ? 0 : rate > 0 ? (total - this.done) / rate : NaN;
     const parts = [

@@ -25,6 +25,14 @@ describe("ProgressBar", () => {
     assert.match(s.out[1]!, /^train {2}30\/100 \(30\.0%\).*loss=0\.1235\n$/);
   });
 
+  it("a resumed run: work done before the bar counts in done/total, not in rate and ETA", () => {
+    let t = 0;
+    const bar = new ProgressBar({ total: 1000, label: "train", unit: "steps", stream: fakeStream(false), now: () => t, initial: 600 });
+    t = 10_000;
+    bar.update(650);
+    assert.equal(bar.line(), "train  650/1000 (65.0%)  5.0 steps/s  elapsed 00:10  eta 01:10");
+  });
+
   it("redraws one line on a TTY and ends it on finish", () => {
     let t = 0;
     const s = fakeStream(true);
