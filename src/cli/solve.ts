@@ -30,7 +30,7 @@ const specs: Record<string, OptionSpec> = {
   "test-index": { kind: "number", help: "which test pair of the ARC task", default: 0 },
   data: { kind: "string", help: "ARC: the dataset folder the checkpoint was trained on, to look up the task's puzzle identifier" },
   "puzzle-id": { kind: "number", help: "puzzle identifier to use (default: from --data for ARC, else 0)" },
-  halting: { kind: "string", help: "fixed (halt_max_steps segments, as the official eval) or adaptive (stop when q_halt > q_continue)", default: "fixed" },
+  halting: { kind: "string", help: "fixed (halt_max_steps segments, as the official eval) or adaptive (stop when q_halt > q_continue; q_halt > 0 for a model trained with no_ACT_continue)", default: "fixed" },
   "max-segments": { kind: "number", help: "segment limit (default halt_max_steps; may exceed it)" },
   kernels: kernelOptionSpec,
   json: { kind: "boolean", help: "print the trace as JSON", default: false },

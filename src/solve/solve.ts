@@ -2,7 +2,8 @@
 // model predicts after each segment, which cells changed, and its Q values.
 //   fixed:    halt_max_steps segments (or maxSegments), as the official evaluation (spec §3, §7.1).
 //   adaptive: stop after the first segment whose q_halt > q_continue (raw logits, as the training-time
-//             halting rule), or at the segment limit: the paper's inference-time ACT.
+//             halting rule), or at the segment limit: the paper's inference-time ACT. A model trained with
+//             TRM's rule (no_ACT_continue) stops where q_halt > 0, its own training-time rule.
 // Eval mode never halts early, so this drives the loop itself: a batch of one through actForward in eval
 // mode, the carry kept un-halted between calls so that maxSegments may exceed halt_max_steps.
 // Shapes: S = seq_len tokens, V = vocab.
@@ -54,7 +55,7 @@ export interface SolveResult {
   /** Segment whose prediction is final (1-based). */
   readonly haltedAt: number;
   /** Why the loop stopped. */
-  readonly stopReason: "q_halt > q_continue" | "segment limit";
+  readonly stopReason: "q_halt > q_continue" | "q_halt > 0" | "segment limit";
   readonly final: Int32Array;
 }
 
@@ -105,7 +106,12 @@ export function solvePuzzle(ctx: Ctx, model: HrmModel, input: SolveInput, opts: 
     for (let t = 0; t < S; t++) if (prediction[t] !== previous[t]) changed.push(t);
     segments.push({ segment: s, prediction, changed, qHalt, qContinue, haltProb: sigmoid(qHalt), ...(input.labels !== undefined ? score(prediction, labels) : {}) });
     previous = prediction;
-    if (opts.halting === "adaptive" && qHalt > qContinue) { stopReason = "q_halt > q_continue"; break; }
+    if (opts.halting === "adaptive") {
+      if (model.config.no_ACT_continue ? qHalt > 0 : qHalt > qContinue) {
+        stopReason = model.config.no_ACT_continue ? "q_halt > 0" : "q_halt > q_continue";
+        break;
+      }
+    }
   }
   const last = segments[segments.length - 1]!;
   return { halting: opts.halting, segments, haltedAt: last.segment, stopReason, final: last.prediction };

@@ -11,7 +11,9 @@ import { DataError } from "../../src/engine/errors.js";
 import { importOfficialCheckpoint } from "../../src/io/official.js";
 import { readSafetensors, toFloat32, toInt32 } from "../../src/io/safetensors.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
-import type { HrmModel } from "../../src/model/hrm/model.js";
+import { Rng } from "../../src/engine/rng.js";
+import { parseHrmConfig } from "../../src/model/hrm/config.js";
+import { HrmModel } from "../../src/model/hrm/model.js";
 import { arcToLabels, arcToTokens, gridFromRows, mazeToTokens, sudokuToTokens, tokensToArc, tokensToMaze, tokensToSudoku } from "../../src/solve/codecs.js";
 import { renderPrediction } from "../../src/solve/render.js";
 import { solvePuzzle, traceToJson } from "../../src/solve/solve.js";
@@ -80,6 +82,13 @@ test("adaptive halting stops at the first q_halt > q_continue; segments past hal
   } finally {
     bias.set(saved);
   }
+  // a model trained with TRM's rule (no_ACT_continue) halts on its own rule, q_halt > 0
+  const trm = HrmModel.create(parseHrmConfig({ ...model.config, no_ACT_continue: true }), new Rng(1));
+  trm.p("q_head.bias").data.set([0.5, 2]);
+  const t = solvePuzzle(ctx, trm, { inputs }, { halting: "adaptive" });
+  assert.deepEqual([t.segments.length, t.stopReason], [1, "q_halt > 0"]);
+  trm.p("q_head.bias").data.set([-0.5, -2]);
+  assert.equal(solvePuzzle(ctx, trm, { inputs }, { halting: "adaptive" }).stopReason, "segment limit");
   const four = solvePuzzle(ctx, model, { inputs }, { halting: "fixed" });
   const w = model.p("q_head.weight").data;
   try {
