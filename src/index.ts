@@ -39,6 +39,7 @@ export { loadCheckpointModel } from "./train/checkpoint.js";
 export { evaluateSplit } from "./eval/evaluate.js";
 export { solvePuzzle } from "./solve/solve.js";
 export type { SolveResult } from "./solve/solve.js";
+export type { HaltRule } from "./solve/halt-rule.js";
 export { sudokuToTokens, tokensToSudoku, mazeToTokens, tokensToMaze } from "./solve/codecs.js";
 
 // files

@@ -11,6 +11,8 @@ import type { Ctx } from "../engine/context.js";
 import { stepScope } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { sigmoid } from "../losses/bce.js";
+import type { HaltRule } from "./halt-rule.js";
+import { haltsUnder } from "./halt-rule.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
 import type { ActCarry } from "../model/hrm/act.js";
 import { actForward, initialCarry } from "../model/hrm/act.js";
@@ -55,7 +57,9 @@ export interface SolveResult {
   /** Segment whose prediction is final (1-based). */
   readonly haltedAt: number;
   /** Why the loop stopped. */
-  readonly stopReason: "q_halt > q_continue" | "q_halt > 0" | "segment limit";
+  readonly stopReason: HaltRule | "segment limit";
+  /** The adaptive rule of this model: its training-time halting rule. */
+  readonly haltRule: HaltRule;
   readonly final: Int32Array;
 }
 
@@ -94,6 +98,7 @@ export function solvePuzzle(ctx: Ctx, model: HrmModel, input: SolveInput, opts: 
   const segments: SegmentTrace[] = [];
   let previous: Int32Array = input.inputs;
   let stopReason: SolveResult["stopReason"] = "segment limit";
+  const haltRule: HaltRule = model.config.no_ACT_continue ? "q_halt > 0" : "q_halt > q_continue";
   for (let s = 1; s <= limit; s++) {
     // one segment's activations return to the pool at its end; what survives is copied out (the carry is a copy)
     const { prediction, qHalt, qContinue } = stepScope(ctx, () => {
@@ -106,15 +111,10 @@ export function solvePuzzle(ctx: Ctx, model: HrmModel, input: SolveInput, opts: 
     for (let t = 0; t < S; t++) if (prediction[t] !== previous[t]) changed.push(t);
     segments.push({ segment: s, prediction, changed, qHalt, qContinue, haltProb: sigmoid(qHalt), ...(input.labels !== undefined ? score(prediction, labels) : {}) });
     previous = prediction;
-    if (opts.halting === "adaptive") {
-      if (model.config.no_ACT_continue ? qHalt > 0 : qHalt > qContinue) {
-        stopReason = model.config.no_ACT_continue ? "q_halt > 0" : "q_halt > q_continue";
-        break;
-      }
-    }
+    if (opts.halting === "adaptive" && haltsUnder(haltRule, qHalt, qContinue)) { stopReason = haltRule; break; }
   }
   const last = segments[segments.length - 1]!;
-  return { halting: opts.halting, segments, haltedAt: last.segment, stopReason, final: last.prediction };
+  return { halting: opts.halting, haltRule, segments, haltedAt: last.segment, stopReason, final: last.prediction };
 }
 
 /** JSON-ready trace (official field names for the Q values); `decode` adds a task-level rendering per segment. */
@@ -123,6 +123,7 @@ export function traceToJson(result: SolveResult, decode?: (tokens: Int32Array) =
     halting: result.halting,
     halted_at: result.haltedAt,
     stop_reason: result.stopReason,
+    halt_rule: result.haltRule,
     segments: result.segments.map((s) => ({
       segment: s.segment,
       prediction: Array.from(s.prediction),

@@ -1,15 +1,16 @@
 // What a run shows: the grid after every segment (changed cells highlighted) under a segment slider, a strip
 // of all segments, the Q-halt curve and where adaptive halting stops.
 import type { SolveResult } from "../../src/solve/solve.js";
+import { haltsUnder } from "../../src/solve/halt-rule.js";
 import { el, replace } from "./dom.js";
 import { renderGrid } from "./grid-view.js";
 import type { Solved } from "./protocol.js";
 import { qHaltChart } from "./qhalt-chart.js";
 import type { Prepared } from "./task.js";
 
-/** First segment whose q_halt > q_continue (where the paper's inference-time ACT stops), or null. */
+/** First segment where the model's halting rule says stop (the paper's inference-time ACT), or null. */
 export function adaptiveStop(result: SolveResult): number | null {
-  return result.segments.find((s) => s.qHalt > s.qContinue)?.segment ?? null;
+  return result.segments.find((s) => haltsUnder(result.haltRule, s.qHalt, s.qContinue))?.segment ?? null;
 }
 
 function pct(x: number): string {
@@ -21,8 +22,8 @@ export function renderResults(prepared: Prepared, solved: Solved): HTMLElement {
   const n = result.segments.length;
   const stop = adaptiveStop(result);
   const haltText = stop === null
-    ? `q_halt never exceeded q_continue: adaptive halting would run to the segment limit.`
-    : `Adaptive halting stops at segment ${stop} (first q_halt > q_continue).`;
+    ? `No segment met ${result.haltRule}: adaptive halting would run to the segment limit.`
+    : `Adaptive halting stops at segment ${stop} (first ${result.haltRule}).`;
   const summary = el("p", { class: "summary", "data-testid": "run-summary" },
     `${n} segment${n === 1 ? "" : "s"} (${result.halting} halting) with the ${solved.kernels} kernels in ${solved.milliseconds.toFixed(0)} ms. ${haltText}`);
   const notes = [solved.kernelNote, prepared.note].filter((s): s is string => s !== undefined).map((s) => el("p", { class: "hint" }, s));
