@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import type { Kernels, MatmulDims } from "../src/kernels/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "../src/kernels/native/index.js";
 import { referenceKernels } from "../src/kernels/reference/index.js";
+import { bestSeconds, rand } from "./timing.js";
 
 interface Options { threads: number; reps: number; quick: boolean }
 
@@ -36,22 +37,7 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-function bestSeconds(fn: () => void, reps: number): number {
-  fn(); // warm-up: primitive creation, scratch growth
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return best;
-}
 
-function rand(n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = Math.sin(i * 12.9898) * 0.5; // cheap deterministic fill
-  return a;
-}
 
 // ---- the standalone oneDNN program ----------------------------------------------------------------
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -18,6 +18,7 @@ import { createTrainState, trainStep } from "../src/train/step.js";
 import type { OptimConfig } from "../src/train/step.js";
 import { randomBatch } from "../src/train/synthetic.js";
 import { parseArgs } from "../src/cli/args.js";
+import { bestSeconds } from "./timing.js";
 
 const base = { num_puzzle_identifiers: 1, vocab_size: 11, pos_encodings: "rope", halt_exploration_prob: 0.1, forward_dtype: "float32" };
 export const presets: Record<string, HrmConfig> = {
@@ -79,15 +80,8 @@ function isolatedRate(k: Kernels, shapes: Iterable<MatmulDims>): number {
   let flops = 0, ms = 0;
   for (const d of shapes) {
     const a = new Float32Array(d.M * d.K).fill(0.01), b = new Float32Array(d.K * d.N).fill(0.02), out = new Float32Array(d.M * d.N);
-    k.matmul(out, a, b, d);
-    let best = Infinity;
-    for (let r = 0; r < 3; r++) {
-      const t = performance.now();
-      k.matmul(out, a, b, d);
-      best = Math.min(best, performance.now() - t);
-    }
     flops += 2 * d.M * d.K * d.N;
-    ms += best;
+    ms += 1000 * bestSeconds(() => k.matmul(out, a, b, d), 3);
   }
   return flops / (ms * 1e6);
 }

@@ -19,6 +19,7 @@ import { loadWasmKernels, wasmLoadError } from "../src/kernels/wasm/index.js";
 import type { WasmVariantChoice } from "../src/kernels/wasm/index.js";
 import type { BackendChoice } from "../src/kernels/select.js";
 import { presets, timeTrainStep } from "./train-step.js";
+import { bestSeconds, rand } from "./timing.js";
 
 interface Options {
   reps: number; quick: boolean; variant: WasmVariantChoice | "both"; json: boolean; preset: string; stepReps: number; compare: boolean;
@@ -44,22 +45,7 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-function bestSeconds(fn: () => void, reps: number): number {
-  fn(); // warm-up: tier-up to the optimizing compiler, arena growth
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return best;
-}
 
-function rand(n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = Math.sin(i * 12.9898) * 0.5;
-  return a;
-}
 
 const ROWS = 32 * 82;
 const linears = [

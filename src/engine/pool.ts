@@ -54,7 +54,7 @@ export class BufferPool {
         const kept = new Set<FloatArray>(keep(result as T));
         for (const b of mine) {
           if (kept.has(b)) parent?.push(b);
-          else this.give(b);
+          else this.release(b);
         }
       }
     }
@@ -65,10 +65,6 @@ export class BufferPool {
    * did not come from this pool (parameter gradients, views) or were already returned are ignored.
    */
   release(b: FloatArray): void {
-    this.give(b);
-  }
-
-  private give(b: FloatArray): void {
     if (!this.live.delete(b)) return;
     const key = `${b instanceof Float32Array ? "f32" : "f64"}:${b.length}`;
     let list = this.free.get(key);

@@ -74,9 +74,8 @@ export class Tape {
   }
 
   private run(): void {
-    for (let i = this.nodes.length - 1; i >= 0; i--) {
-      const node = this.nodes[i]!;
-      this.nodes[i] = undefined as unknown as Node; // the closure and what it holds may go
+    // popped, so each closure and what it holds may go once it has run
+    for (let node = this.nodes.pop(); node !== undefined; node = this.nodes.pop()) {
       node.backward();
       const y = node.output;
       if (y === undefined) continue;
@@ -89,7 +88,6 @@ export class Tape {
         y.dataReleased = true;
       }
     }
-    this.nodes = [];
   }
 
   /** Drop every recorded closure without running it. */
