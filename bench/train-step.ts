@@ -35,6 +35,9 @@ export const benchOptim: OptimConfig = {
 export interface BenchResult {
   readonly medianMs: number;
   readonly peakRssMb: number;
+  /** The buffer pool: most bytes handed out at once, and bytes ever allocated (the pool's resident size). */
+  readonly poolPeakLiveMb: number;
+  readonly poolFreshMb: number;
   readonly times: number[];
   /** Matrix products inside the measured runs: GFLOP/s achieved, and the same shapes run in isolation. */
   readonly matmulGflops: number;
@@ -112,6 +115,8 @@ export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "tra
   return {
     medianMs: sorted[Math.floor(sorted.length / 2)]!,
     peakRssMb: process.resourceUsage().maxRSS / 1024, // KiB: the process's true peak, as PyTorch's ru_maxrss
+    poolPeakLiveMb: ctx.pool.stats.peakLiveBytes / 2 ** 20,
+    poolFreshMb: ctx.pool.stats.freshBytes / 2 ** 20,
     times,
     matmulGflops: stats.flops / (stats.ms * 1e6),
     matmulIsolatedGflops: isolatedRate(kernels, stats.shapes.values()),
@@ -146,7 +151,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = benchModel(config, o["kernels"] as BackendChoice, mode, o["reps"] as number, o["warmup"] as number);
   const what = { preset: o["preset"], kernels: o["kernels"], forward_dtype: config.forward_dtype, batch: config.batch_size, mode };
   if (o["json"]) console.log(JSON.stringify({ ...what, ...r }));
-  else console.log(`${JSON.stringify(what)}: median ${r.medianMs.toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB, matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in the model vs ${r.matmulIsolatedGflops.toFixed(1)} isolated (${(100 * r.matmulShare).toFixed(0)}% of the time)`);
+  else console.log(`${JSON.stringify(what)}: median ${r.medianMs.toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB (pool: peak live ${r.poolPeakLiveMb.toFixed(0)} MB, allocated ${r.poolFreshMb.toFixed(0)} MB), matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in the model vs ${r.matmulIsolatedGflops.toFixed(1)} isolated (${(100 * r.matmulShare).toFixed(0)}% of the time)`);
   if (o["profile"] && !o["json"]) {
     const rest = r.medianMs - r.profile.reduce((s, p) => s + p.msPerRep, 0);
     for (const p of r.profile) console.log(`  ${p.kernel.padEnd(18)} ${p.msPerRep.toFixed(1).padStart(9)} ms  ${p.callsPerRep.toFixed(0).padStart(6)} calls`);

@@ -56,6 +56,16 @@ class Args {
     void* data = typed(name, napi_float32_array, &len);
     return F32{static_cast<float*>(data), len, name};
   }
+  struct U16 {
+    uint16_t* p;
+    size_t n;
+    const char* name;
+  };
+  U16 u16(const char* name) {
+    size_t len;
+    void* data = typed(name, napi_uint16_array, &len);
+    return U16{static_cast<uint16_t*>(data), len, name};
+  }
   const int32_t* i32(const char* name, size_t* len) {
     return static_cast<const int32_t*>(typed(name, napi_int32_array, len));
   }
@@ -81,8 +91,8 @@ class Args {
    * Require buf to hold at least `need` elements; what() spells the product, e.g. "M*K = 3*4" (called only
    * on failure: the hot path builds no strings).
    */
-  template <typename What>
-  void need(const F32& buf, double need, What&& what) const {
+  template <typename Buf, typename What>
+  void need(const Buf& buf, double need, What&& what) const {
     if (static_cast<double>(buf.n) < need)
       fail(false, std::string(buf.name) + " has " + std::to_string(buf.n) + " elements, expected at least " +
                       std::string(what()) + " = " + fmt(need));
@@ -355,6 +365,30 @@ napi_value RoundBf16(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value PackBf16(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    Args a(env, info, "packBf16");
+    auto dst = a.u16("dst");
+    auto src = a.f32("src");
+    const long n = a.dim("n");
+    a.need(dst, double(n), [&] { return std::string("n"); });
+    a.need(src, double(n), [&] { return std::string("n"); });
+    hrm::pack_bf16(dst.p, src.p, n);
+  });
+}
+
+napi_value UnpackBf16(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    Args a(env, info, "unpackBf16");
+    auto dst = a.f32("dst");
+    auto src = a.u16("src");
+    const long n = a.dim("n");
+    a.need(dst, double(n), [&] { return std::string("n"); });
+    a.need(src, double(n), [&] { return std::string("n"); });
+    hrm::unpack_bf16(dst.p, src.p, n);
+  });
+}
+
 napi_value AdamAtan2(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "adamAtan2Update");
@@ -393,6 +427,8 @@ napi_value Init(napi_env env, napi_value exports) {
   def(env, exports, "scale", Scale);
   def(env, exports, "axpy", Axpy);
   def(env, exports, "roundBf16", RoundBf16);
+  def(env, exports, "packBf16", PackBf16);
+  def(env, exports, "unpackBf16", UnpackBf16);
   def(env, exports, "adamAtan2Update", AdamAtan2);
   return exports;
 }

@@ -161,6 +161,16 @@ void run(Entry& e, const void* a, const void* b, float* out) {
 
 void round_bf16(float* out, const float* a, long n) { round_to_bf16_f32(out, a, static_cast<size_t>(n)); }
 
+void pack_bf16(uint16_t* dst, const float* src, long n) { round_to_bf16(dst, src, static_cast<size_t>(n)); }
+
+void unpack_bf16(float* dst, const uint16_t* src, long n) {
+#pragma omp parallel for simd schedule(static) if (static_cast<size_t>(n) >= 4 * kParallelMin)
+  for (long i = 0; i < n; i++) {
+    const uint32_t u = static_cast<uint32_t>(src[i]) << 16;
+    std::memcpy(dst + i, &u, 4);
+  }
+}
+
 void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
             bool accumulate, bool bf16) {
   if (M == 0 || N == 0) return;

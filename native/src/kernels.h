@@ -53,6 +53,9 @@ void scale(float* out, const float* a, double alpha, long n);
 void axpy(float* dst, const float* src, double alpha, long n);
 // out = a rounded to bfloat16 (nearest even), kept in float32. out may alias a.
 void round_bf16(float* out, const float* a, long n);
+// dst[i] = the bfloat16 bits of src[i] (nearest even); unpack: dst[i] = the float32 value of bf16 bits src[i].
+void pack_bf16(uint16_t* dst, const float* src, long n);
+void unpack_bf16(float* dst, const uint16_t* src, long n);
 
 // adam.cc: the float32 constants are computed once on the JS side, exactly as the reference does.
 void adam_atan2(float* param, const float* grad, float* expAvg, float* expAvgSq, long n, float decay, float w1,

@@ -8,7 +8,8 @@ import type { Tensor } from "./tensor.js";
 
 /**
  * Compute precision of activations: "f32", or "bf16" as the official forward_dtype bfloat16 (operands
- * of matrix products and every activation rounded to bfloat16, kept in float32 storage; RMSNorm and RoPE
+ * of matrix products and every activation rounded to bfloat16, kept in float32 storage while the forward
+ * uses it and as a 2-byte copy where backward reads it (ops/grad.ts keepForBackward); RMSNorm and RoPE
  * computed in float32 then rounded; gradients in float32).
  */
 export type Precision = "f32" | "bf16";

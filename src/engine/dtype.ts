@@ -3,6 +3,8 @@
 
 export type DType = "f32" | "f64";
 export type FloatArray = Float32Array | Float64Array;
+/** What the buffer pool hands out: float buffers, and 2-byte bfloat16 copies of activations (Tensor.packed). */
+export type PoolArray = FloatArray | Uint16Array;
 
 export function allocFloat(dtype: DType, n: number): FloatArray {
   return dtype === "f32" ? new Float32Array(n) : new Float64Array(n);

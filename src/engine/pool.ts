@@ -6,29 +6,43 @@
 // back each op's output gradient (and, where the op owns it, its output) as soon as that op's backward
 // has run (`release`), so gradients reuse the buffers of activations already consumed, as PyTorch frees
 // saved tensors during its backward.
-import type { DType, FloatArray } from "./dtype.js";
+import type { DType, FloatArray, PoolArray } from "./dtype.js";
 import { allocFloat } from "./dtype.js";
 
 export class BufferPool {
-  private readonly free = new Map<string, FloatArray[]>();
-  private readonly scopes: FloatArray[][] = [];
+  private readonly free = new Map<string, PoolArray[]>();
+  private readonly scopes: PoolArray[][] = [];
   /** Buffers handed out and not yet returned (a buffer released early is skipped when its scope ends). */
-  private readonly live = new Set<FloatArray>();
+  private readonly live = new Set<PoolArray>();
   /** Counters for tests and profiling. */
-  readonly stats = { fresh: 0, reused: 0, released: 0 };
+  readonly stats = { fresh: 0, reused: 0, released: 0, freshBytes: 0, liveBytes: 0, peakLiveBytes: 0 };
+  /** Fill every returned buffer with NaN (bf16 copies: NaN bits), so a read after release shows (tests). */
+  poisonReleased = false;
 
   /** A buffer of n elements (zeroed when asked; otherwise contents are arbitrary). */
   alloc(dtype: DType, n: number, zero = false): FloatArray {
-    const list = this.free.get(`${dtype}:${n}`);
+    return this.take(dtype, n, zero, () => allocFloat(dtype, n)) as FloatArray;
+  }
+
+  /** A buffer for n bfloat16 values (a packed copy of an activation; contents arbitrary). */
+  allocBf16(n: number): Uint16Array {
+    return this.take("bf16", n, false, () => new Uint16Array(n)) as Uint16Array;
+  }
+
+  private take(kind: string, n: number, zero: boolean, make: () => PoolArray): PoolArray {
+    const list = this.free.get(`${kind}:${n}`);
     let b = list?.pop();
     if (b === undefined) {
-      b = allocFloat(dtype, n);
+      b = make();
       this.stats.fresh++;
+      this.stats.freshBytes += b.byteLength;
     } else {
       this.stats.reused++;
       if (zero) b.fill(0);
     }
     this.live.add(b);
+    this.stats.liveBytes += b.byteLength;
+    if (this.stats.liveBytes > this.stats.peakLiveBytes) this.stats.peakLiveBytes = this.stats.liveBytes;
     this.scopes.at(-1)?.push(b);
     return b;
   }
@@ -37,7 +51,7 @@ export class BufferPool {
    * Run fn in a scope. When it ends: with `release`, every buffer allocated in it returns to the pool except
    * those `keep(result)` names, which move to the enclosing scope; without, all move to the enclosing scope.
    */
-  scope<T>(fn: () => T, keep: (result: T) => readonly FloatArray[], release: boolean): T {
+  scope<T>(fn: () => T, keep: (result: T) => readonly PoolArray[], release: boolean): T {
     this.scopes.push([]);
     let result: T | undefined;
     let ok = false;
@@ -51,7 +65,7 @@ export class BufferPool {
       if (!release || !ok) {
         parent?.push(...mine);
       } else {
-        const kept = new Set<FloatArray>(keep(result as T));
+        const kept = new Set<PoolArray>(keep(result as T));
         for (const b of mine) {
           if (kept.has(b)) parent?.push(b);
           else this.release(b);
@@ -64,9 +78,11 @@ export class BufferPool {
    * Return a buffer before its scope ends; the caller guarantees nothing reads it any more. Buffers that
    * did not come from this pool (parameter gradients, views) or were already returned are ignored.
    */
-  release(b: FloatArray): void {
+  release(b: PoolArray): void {
     if (!this.live.delete(b)) return;
-    const key = `${b instanceof Float32Array ? "f32" : "f64"}:${b.length}`;
+    this.stats.liveBytes -= b.byteLength;
+    if (this.poisonReleased) b.fill(b instanceof Uint16Array ? 0x7fc0 : NaN);
+    const key = `${b instanceof Float32Array ? "f32" : b instanceof Float64Array ? "f64" : "bf16"}:${b.length}`;
     let list = this.free.get(key);
     if (list === undefined) this.free.set(key, (list = []));
     list.push(b);
@@ -77,5 +93,6 @@ export class BufferPool {
   clear(): void {
     this.free.clear();
     this.live.clear();
+    this.stats.liveBytes = 0;
   }
 }

@@ -3,7 +3,7 @@
 // Each differentiable op, when recording and when one of its inputs requires grad, pushes one closure that
 // reads its output's gradient and accumulates into its inputs' gradients. backward() runs the closures in
 // reverse order. The tape is owned by a context object, never global, so runs replay exactly.
-import type { FloatArray } from "./dtype.js";
+import type { PoolArray } from "./dtype.js";
 import type { Tensor } from "./tensor.js";
 
 interface Node {
@@ -19,7 +19,7 @@ export class Tape {
   private gradEnabled = true;
 
   /** @param release where buffers go once backward no longer needs them (the context's pool). */
-  constructor(private readonly release: (b: FloatArray) => void = () => {}) {}
+  constructor(private readonly release: (b: PoolArray) => void = () => {}) {}
 
   /** Whether ops record their backward now (false inside noGrad). */
   get recording(): boolean {
@@ -48,8 +48,8 @@ export class Tape {
   }
 
   /**
-   * Record an op's backward. With `output`, once the backward has run the output's gradient is released,
-   * and with `ownsData` its data too: every reader of an op's output is recorded after the op, so its
+   * Record an op's backward. With `output`, once the backward has run the output's gradient and packed copy
+   * are released, and with `ownsData` its data too: every reader of an op's output is recorded after the op, so its
    * backward runs first. Only ops whose output is a fresh buffer may pass ownsData (not views).
    */
   record(backward: () => void, output?: Tensor, ownsData = false): void {
@@ -86,6 +86,10 @@ export class Tape {
       if (node.ownsData && !y.dataReleased) {
         this.release(y.data);
         y.dataReleased = true;
+      }
+      if (y.packed !== null) { // its producer's backward was its last reader
+        this.release(y.packed);
+        y.packed = null;
       }
     }
   }

@@ -24,6 +24,10 @@ export class Tensor {
   readonly name: string | undefined;
   /** The data buffer went back to the pool before the step ended (ops/grad.ts releaseData); never read it. */
   dataReleased = false;
+  /** Its values are bfloat16 numbers (an activation of a bf16 forward), so a 2-byte copy is lossless. */
+  bf16Values = false;
+  /** A 2-byte copy of the values kept for backward readers (ops/grad.ts keepForBackward), or null. */
+  packed: Uint16Array | null = null;
 
   constructor(data: FloatArray, shape: readonly number[], opts: { requiresGrad?: boolean; name?: string } = {}) {
     if (data.length !== numel(shape)) {

@@ -127,6 +127,12 @@ export interface Kernels {
   axpy(dst: Buf, src: Buf, alpha: number, n: number): void;
   /** out = a rounded to the nearest bfloat16 (ties to even), kept in float32 storage. out may alias a. */
   roundBf16(out: Buf, a: Buf, n: number): void;
+  /**
+   * dst = the bfloat16 bits of src (nearest even): a 2-byte copy of a bf16 activation that backward reads
+   * (lossless for values already rounded to bf16). unpackBf16 is its inverse, exact.
+   */
+  packBf16(dst: Uint16Array, src: Buf, n: number): void;
+  unpackBf16(dst: Buf, src: Uint16Array, n: number): void;
 
   /** One AdamATan2 step in place (official adam-atan2: decoupled decay first, no epsilon). */
   adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void;
@@ -152,5 +158,7 @@ export const kernelNames: readonly KernelName[] = [
   "scale",
   "axpy",
   "roundBf16",
+  "packBf16",
+  "unpackBf16",
   "adamAtan2Update",
 ];

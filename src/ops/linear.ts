@@ -3,7 +3,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike, finish, gradOf } from "./grad.js";
+import { emptyLike, finish, gradOf, keepForBackward, withKept } from "./grad.js";
 
 export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
   const precision = ctx.precision; // bf16: weights and inputs rounded at use (CastedLinear), f32 accumulation
@@ -28,12 +28,14 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
   finish(ctx, y);
   if (ctx.tape.needsGrad(x, w, bias)) {
     y.requiresGrad = true;
+    keepForBackward(ctx, x);
+    keepForBackward(ctx, w);
     ctx.tape.record(() => {
       const dY = y.grad;
       if (dY === null) return;
       // dX[rows, IN] += dY[rows, OUT]·W[OUT, IN];  dW[OUT, IN] += dYᵀ·X;  db[OUT] += Σ_rows dY
-      if (x.requiresGrad) k.matmul(gradOf(ctx, x), dY, w.data, { M: rows, K: OUT, N: IN, accumulate: true, precision });
-      if (w.requiresGrad) k.matmul(gradOf(ctx, w), dY, x.data, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision });
+      if (x.requiresGrad) withKept(ctx, w, (W) => k.matmul(gradOf(ctx, x), dY, W, { M: rows, K: OUT, N: IN, accumulate: true, precision }));
+      if (w.requiresGrad) withKept(ctx, x, (X) => k.matmul(gradOf(ctx, w), dY, X, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision }));
       if (bias?.requiresGrad) {
         const db = gradOf(ctx, bias);
         for (let r = 0; r < rows; r++) k.axpy(db, dY.subarray(r * OUT, (r + 1) * OUT), 1, OUT);

@@ -1,7 +1,7 @@
 // RMSNorm over the last dim without a gain vector (HRM's post-norm blocks); computed in float32.
 import type { Ctx } from "../engine/context.js";
 import { Tensor } from "../engine/tensor.js";
-import { emptyLike, finish, writeGrad } from "./grad.js";
+import { emptyLike, finish, keepForBackward, withKept, writeGrad } from "./grad.js";
 
 export function rmsNorm(ctx: Ctx, x: Tensor, eps: number): Tensor {
   const D = x.shape[x.shape.length - 1]!;
@@ -13,10 +13,11 @@ export function rmsNorm(ctx: Ctx, x: Tensor, eps: number): Tensor {
   finish(ctx, y);
   if (ctx.tape.needsGrad(x)) {
     y.requiresGrad = true;
+    keepForBackward(ctx, y);
     ctx.tape.record(() => {
       if (y.grad === null) return;
       const dY = y.grad;
-      writeGrad(ctx, x, (dX) => k.rmsNormBackward(dX, dY, y.data, rstd, { rows, D }));
+      withKept(ctx, y, (Y) => writeGrad(ctx, x, (dX) => k.rmsNormBackward(dX, dY, Y, rstd, { rows, D })));
     }, y, true);
   }
   return y;

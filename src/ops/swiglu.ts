@@ -2,7 +2,7 @@
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
-import { emptyLike, finish, writeGrad } from "./grad.js";
+import { emptyLike, finish, keepForBackward, withKept, writeGrad } from "./grad.js";
 
 export function swiglu(ctx: Ctx, gateUp: Tensor): Tensor {
   const W = gateUp.shape[gateUp.shape.length - 1]!;
@@ -16,10 +16,11 @@ export function swiglu(ctx: Ctx, gateUp: Tensor): Tensor {
   finish(ctx, y);
   if (ctx.tape.needsGrad(gateUp)) {
     y.requiresGrad = true;
+    keepForBackward(ctx, gateUp);
     ctx.tape.record(() => {
       if (y.grad === null) return;
       const dY = y.grad;
-      writeGrad(ctx, gateUp, (dX) => k.swigluBackward(dX, dY, gateUp.data, { rows, I }));
+      withKept(ctx, gateUp, (g) => writeGrad(ctx, gateUp, (dX) => k.swigluBackward(dX, dY, g, { rows, I })));
     }, y, true);
   }
   return y;

@@ -20,7 +20,7 @@ import { kernelNames } from "../../src/kernels/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "../../src/kernels/native/index.js";
 import { referenceKernels as ref } from "../../src/kernels/reference/index.js";
 import type { Case } from "./parity.js";
-import { clone, compare, f32, i32, ids, rand } from "./parity.js";
+import { bf16PackCases, checked, clone, compare, f32, i32, ids, rand } from "./parity.js";
 
 const native = loadNativeKernels();
 
@@ -146,7 +146,9 @@ for (const [n, D, V] of [[1, 1, 1], [17, 13, 5], [9, 100, 3], [164, 512, 11]] as
   });
 }
 
+cases.push(...bf16PackCases(65536)); // unpack: every bit pattern
 for (const n of [1, 7, 1001, 100003]) {
+  cases.push(...bf16PackCases(n));
   cases.push({
     name: `add n=${n} (out aliases a)`,
     make: (rng) => ({ a: rand(rng, n), b: rand(rng, n) }),
@@ -199,7 +201,7 @@ function runCase(k: Kernels, c: Case, seed: number): void {
   const want = clone(inputs), got = clone(inputs);
   c.run(ref, want);
   c.run(k, got);
-  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, f32(got, buf), f32(want, buf), tol, "native");
+  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, checked(got, buf), checked(want, buf), tol, "native");
 }
 function nameOf(c: Case): keyof Kernels {
   return c.name.split(" ")[0] as keyof Kernels;

@@ -6,7 +6,7 @@ import type { Kernels } from "../../src/kernels/kernels.js";
 
 /** A number: max|got − ref| ≤ tol · max|ref|. "exact": bitwise. "ulp1": within one float32 ulp. */
 export type Tol = number | "exact" | "ulp1";
-export type Bufs = Record<string, Float32Array | Int32Array>;
+export type Bufs = Record<string, Float32Array | Int32Array | Uint16Array>;
 
 export interface Case {
   readonly name: string;
@@ -33,6 +33,45 @@ export function f32(b: Bufs, k: string): Float32Array {
   const v = b[k];
   if (!(v instanceof Float32Array)) throw new Error(`test buffer ${k} is not a Float32Array`);
   return v;
+}
+
+export function u16(b: Bufs, k: string): Uint16Array {
+  const v = b[k];
+  if (!(v instanceof Uint16Array)) throw new Error(`test buffer ${k} is not a Uint16Array`);
+  return v;
+}
+
+/** A buffer to compare: a Float32Array as is, bf16 bits (Uint16Array) as their integer values. */
+export function checked(b: Bufs, k: string): Float32Array {
+  const v = b[k];
+  return v instanceof Uint16Array ? Float32Array.from(v) : f32(b, k);
+}
+
+/**
+ * bf16 packing, shared by the backends' tables: every bit pattern's unpacked value, and packing of random
+ * values with ties, NaN, ±Inf, overflow to Inf, denormals and −0 (exact: the bits must match).
+ */
+export function bf16PackCases(n: number): Case[] {
+  return [{
+    name: `packBf16 n=${n} (ties, NaN, ±Inf, overflow, denormals)`,
+    make: (rng) => {
+      const src = rand(rng, n, 1000);
+      const special = [0.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), NaN, Infinity, -Infinity, 3.4e38, 1e-40, -0];
+      for (let i = 0; i < Math.min(n, special.length); i++) src[i] = special[i]!;
+      return { dst: new Uint16Array(n), src };
+    },
+    run: (k, b) => k.packBf16(u16(b, "dst"), f32(b, "src"), n),
+    check: { dst: "exact" },
+  }, {
+    name: `unpackBf16 n=${n} (bit patterns)`,
+    make: (rng) => {
+      const src = new Uint16Array(n);
+      for (let i = 0; i < n; i++) src[i] = n >= 65536 ? i : rng.int(0, 65535);
+      return { dst: new Float32Array(n), src };
+    },
+    run: (k, b) => k.unpackBf16(f32(b, "dst"), u16(b, "src"), n),
+    check: { dst: "exact" },
+  }];
 }
 
 export function i32(b: Bufs, k: string): Int32Array {

@@ -25,7 +25,7 @@ import { referenceKernels as ref } from "../../src/kernels/reference/index.js";
 import { instantiateWasmKernels, loadWasmKernels, wasmBuildDir, wasmFiles, wasmLoadError } from "../../src/kernels/wasm/index.js";
 import { checkReference } from "../../src/parity/replay.js";
 import type { Case } from "./parity.js";
-import { clone, compare, f32, i32, ids, rand } from "./parity.js";
+import { bf16PackCases, checked, clone, compare, f32, i32, ids, rand } from "./parity.js";
 
 const wasm = loadWasmKernels({ variant: "simd" });
 
@@ -179,6 +179,7 @@ for (const [n, D, V] of [[1, 1, 1], [17, 13, 5], [9, 100, 3], [164, 512, 11]] as
 
 // 2^20 + 5 crosses the 1 Mi-element chunk of the elementwise kernels
 for (const n of [1, 7, 1001, (1 << 20) + 5]) {
+  cases.push(...bf16PackCases(n));
   cases.push({
     name: `add n=${n} (out aliases a)`,
     make: (rng) => ({ a: rand(rng, n), b: rand(rng, n) }),
@@ -232,7 +233,7 @@ function runCase(k: Kernels, c: Case, seed: number): void {
   const want = clone(inputs), got = clone(inputs);
   c.run(ref, want);
   c.run(k, got);
-  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, f32(got, buf), f32(want, buf), tol, "wasm");
+  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, checked(got, buf), checked(want, buf), tol, "wasm");
 }
 
 test("the WASM build loads (simd)", () => {

@@ -49,6 +49,8 @@ interface NativeAddon {
   scale(out: Buf, a: Buf, alpha: number, n: number): void;
   axpy(dst: Buf, src: Buf, alpha: number, n: number): void;
   roundBf16(out: Buf, a: Buf, n: number): void;
+  packBf16(dst: Uint16Array, src: Buf, n: number): void;
+  unpackBf16(dst: Buf, src: Uint16Array, n: number): void;
   adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, n: number, decay: number, w1: number,
     w2: number, stepSize: number, sqrtBc2: number): void;
 }
@@ -146,6 +148,8 @@ function makeKernels(n: NativeAddon): Kernels {
     scale: (out, a, alpha, len) => n.scale(out, a, alpha, len),
     axpy: (dst, src, alpha, len) => n.axpy(dst, src, alpha, len),
     roundBf16: (out, a, len) => n.roundBf16(out, a, len),
+    packBf16: (dst, src, len) => n.packBf16(dst, src, len),
+    unpackBf16: (dst, src, len) => n.unpackBf16(dst, src, len),
     adamAtan2Update: (param, grad, expAvg, expAvgSq, d) => {
       const c = adamConstants(d); // float32 scalars exactly as the reference computes them
       n.adamAtan2Update(param, grad, expAvg, expAvgSq, d.n, c.decay, c.w1, c.w2, c.stepSize, c.sqrtBc2);

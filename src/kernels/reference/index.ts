@@ -3,7 +3,7 @@
 import type { Kernels } from "../kernels.js";
 import { adamAtan2Update } from "./adam-atan2.js";
 import { attentionBackward, attentionForward } from "./attention.js";
-import { add, axpy, roundBf16, scale } from "./elementwise.js";
+import { add, axpy, packBf16, roundBf16, scale, unpackBf16 } from "./elementwise.js";
 import { embeddingBackward, embeddingForward } from "./embedding.js";
 import { matmul } from "./matmul.js";
 import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
@@ -29,5 +29,7 @@ export const referenceKernels: Kernels = Object.freeze({
   scale,
   axpy,
   roundBf16,
+  packBf16,
+  unpackBf16,
   adamAtan2Update,
 });

@@ -16,6 +16,7 @@
 import type {
   AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims,
 } from "../kernels.js";
+import { packBf16, unpackBf16 } from "../reference/elementwise.js";
 
 /** "simd": WebAssembly SIMD (mul + add). "relaxed": relaxed SIMD as well (fused multiply-add in matmul). */
 export type WasmVariant = "simd" | "relaxed";
@@ -123,6 +124,11 @@ function f32(kernel: string, name: string, buf: Buf, n: number, expr: string): F
   }
   if (buf.length < n) throw new RangeError(`hrm wasm ${kernel}: ${name} has ${buf.length} elements, expected at least ${expr} = ${n}`);
   return buf;
+}
+
+function u16(kernel: string, name: string, buf: Uint16Array, n: number): void {
+  if (!(buf instanceof Uint16Array)) throw new TypeError(`hrm wasm ${kernel}: ${name} must be a Uint16Array, got ${(buf as object).constructor.name}`);
+  if (buf.length < n) throw new RangeError(`hrm wasm ${kernel}: ${name} has ${buf.length} elements, expected at least n = ${n}`);
 }
 
 function checkIds(kernel: string, ids: Int32Array, n: number, V: number): void {
@@ -362,6 +368,20 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
         x.roundBf16(pa, pa, len);
         arena.out(o, pa, len, off);
       });
+    },
+
+    // bf16 packing moves bits without arithmetic: a copy into the module and back would cost more than the
+    // loop, so it runs on the host (the reference loop) after the same checks as every WASM kernel.
+    packBf16(dst: Uint16Array, src: Buf, n: number): void {
+      checkDims("packBf16", { n });
+      u16("packBf16", "dst", dst, n);
+      packBf16(dst, f32("packBf16", "src", src, n, "n"), n);
+    },
+
+    unpackBf16(dst: Buf, src: Uint16Array, n: number): void {
+      checkDims("unpackBf16", { n });
+      u16("unpackBf16", "src", src, n);
+      unpackBf16(f32("unpackBf16", "dst", dst, n, "n"), src, n);
     },
 
     adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void {

@@ -5,7 +5,7 @@ import type { Ctx } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { attention } from "../../ops/attention.js";
 import { add } from "../../ops/elementwise.js";
-import { releaseData } from "../../ops/grad.js";
+import { forwardDone, releaseData } from "../../ops/grad.js";
 import { linear } from "../../ops/linear.js";
 import { rmsNorm } from "../../ops/rms-norm.js";
 import { rope } from "../../ops/rope.js";
@@ -14,7 +14,8 @@ import type { HrmModel } from "./model.js";
 
 // Outputs that no backward reads (a linear's output fed to RoPE or to a residual add, the add fed to
 // RMSNorm, whose backward uses its own output) go back to the pool as soon as they are consumed, so a
-// recorded pass keeps only what its backward needs (as PyTorch's saved tensors).
+// recorded pass keeps only what its backward needs (as PyTorch's saved tensors); in bf16 the float32
+// buffers of those that backward reads go back too once consumed, their packed copies kept (forwardDone).
 export function blockForward(ctx: Ctx, m: HrmModel, prefix: string, h: Tensor): Tensor {
   const NH = m.config.num_heads, HD = m.dims.headDim, eps = m.config.rms_norm_eps;
   let qkv = linear(ctx, h, m.p(`${prefix}.self_attn.qkv_proj.weight`));
@@ -23,10 +24,19 @@ export function blockForward(ctx: Ctx, m: HrmModel, prefix: string, h: Tensor): 
     qkv = rope(ctx, projected, m.rope.cos, m.rope.sin, NH, HD);
     releaseData(ctx, projected);
   }
-  const attn = linear(ctx, attention(ctx, qkv, NH, HD), m.p(`${prefix}.self_attn.o_proj.weight`));
-  h = residualNorm(ctx, h, attn, eps);
-  const mlp = linear(ctx, swiglu(ctx, linear(ctx, h, m.p(`${prefix}.mlp.gate_up_proj.weight`))), m.p(`${prefix}.mlp.down_proj.weight`));
-  return residualNorm(ctx, h, mlp, eps);
+  const heads = attention(ctx, qkv, NH, HD);
+  forwardDone(ctx, qkv);
+  const attn = linear(ctx, heads, m.p(`${prefix}.self_attn.o_proj.weight`));
+  forwardDone(ctx, heads);
+  const h1 = residualNorm(ctx, h, attn, eps);
+  const gateUp = linear(ctx, h1, m.p(`${prefix}.mlp.gate_up_proj.weight`));
+  const act = swiglu(ctx, gateUp);
+  forwardDone(ctx, gateUp);
+  const mlp = linear(ctx, act, m.p(`${prefix}.mlp.down_proj.weight`));
+  forwardDone(ctx, act);
+  const out = residualNorm(ctx, h1, mlp, eps);
+  forwardDone(ctx, h1);
+  return out;
 }
 
 /** RMSNorm(h + x), releasing x and the sum once used (h is kept: it is the input of the next products). */

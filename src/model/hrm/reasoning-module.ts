@@ -4,6 +4,7 @@ import type { Ctx } from "../../engine/context.js";
 import { scoped } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { add } from "../../ops/elementwise.js";
+import { forwardDone } from "../../ops/grad.js";
 import { blockForward } from "./block.js";
 import type { HrmModel } from "./model.js";
 
@@ -17,6 +18,7 @@ export function reasoningModule(ctx: Ctx, m: HrmModel, level: Level, z: Tensor, 
     for (let i = 0; i < layers; i++) {
       const input = h;
       h = scoped(ctx, () => blockForward(ctx, m, `${level}.layers.${i}`, input));
+      forwardDone(ctx, input); // its last forward reader was the block's first residual add
     }
     return h;
   });
