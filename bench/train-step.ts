@@ -4,7 +4,7 @@
 //   node dist/bench/train-step.js [--preset tiny-a|sudoku-cpu|paper] [--kernels reference|native|auto]
 //        [--forward-dtype float32|bfloat16] [--batch N] [--mode train|infer] [--reps N] [--json]
 import { performance } from "node:perf_hooks";
-import { makeCtx, stepScope } from "../src/engine/context.js";
+import { frozenWeights, makeCtx, stepScope } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
 import type { KernelName, Kernels, MatmulDims } from "../src/kernels/kernels.js";
 import { kernelNames } from "../src/kernels/kernels.js";
@@ -105,8 +105,9 @@ export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "tra
     if (mode === "train") {
       trainStep(ctx, state, batch, optim, rng);
     } else {
+      const frozen = frozenWeights(ctx); // as eval and solve do
       let carry = initialCarry(model, config.batch_size);
-      for (let s = 0; s < config.halt_max_steps; s++) carry = stepScope(ctx, () => actForward(ctx, model, carry, batch, { mode: "eval" }).carry);
+      for (let s = 0; s < config.halt_max_steps; s++) carry = stepScope(frozen, () => actForward(frozen, model, carry, batch, { mode: "eval" }).carry);
     }
     const dt = performance.now() - t0;
     if (i >= warmup) { times.push(dt); total += dt; }

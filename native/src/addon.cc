@@ -183,10 +183,11 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     auto out = a.f32("out"), A = a.f32("a"), B = a.f32("b");
     const long M = a.dim("M"), K = a.dim("K"), N = a.dim("N");
     const bool tA = a.flag("transA"), tB = a.flag("transB"), acc = a.flag("accumulate"), bf16 = a.flag("bf16");
+    const bool aRounded = a.flag("aRounded"), bRounded = a.flag("bRounded");
     a.need(out, double(M) * N, [&] { return std::string("M*N = " + s(M) + "*" + s(N)); });
     a.need(A, double(M) * K, [&] { return std::string((tA ? "K*M = " + s(K) + "*" + s(M) : "M*K = " + s(M) + "*" + s(K))); });
     a.need(B, double(K) * N, [&] { return std::string((tB ? "N*K = " + s(N) + "*" + s(K) : "K*N = " + s(K) + "*" + s(N))); });
-    hrm::matmul(out.p, A.p, B.p, M, K, N, tA, tB, acc, bf16);
+    hrm::matmul(out.p, A.p, B.p, M, K, N, tA, tB, acc, bf16, aRounded, bRounded);
   });
 }
 

@@ -172,7 +172,7 @@ void unpack_bf16(float* dst, const uint16_t* src, long n) {
 }
 
 void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
-            bool accumulate, bool bf16) {
+            bool accumulate, bool bf16, bool aRounded, bool bRounded) {
   if (M == 0 || N == 0) return;
   if (K == 0) { // empty sum
     if (!accumulate) std::memset(out, 0, sizeof(float) * M * N);
@@ -191,10 +191,19 @@ void matmul(float* out, const float* a, const float* b, long M, long K, long N, 
     round_to_bf16(rb, b, nb);
     run(e, ra, rb, out);
   } else {
-    float* ra = scratch<float>(0, na);
-    float* rb = scratch<float>(1, nb);
-    round_to_bf16_f32(ra, a, na);
-    round_to_bf16_f32(rb, b, nb);
+    // operands whose values are already bf16 are used in place (rounding them again changes nothing)
+    const float* ra = a;
+    const float* rb = b;
+    if (!aRounded) {
+      float* r = scratch<float>(0, na);
+      round_to_bf16_f32(r, a, na);
+      ra = r;
+    }
+    if (!bRounded) {
+      float* r = scratch<float>(1, nb);
+      round_to_bf16_f32(r, b, nb);
+      rb = r;
+    }
     run(e, ra, rb, out);
   }
 }

@@ -12,8 +12,9 @@ namespace hrm {
 
 // gemm.cc: out[M,N] (+)= op(A)[M,K]·op(B)[K,N]; A stored [K,M] if transA, B stored [N,K] if transB.
 // bf16: A and B rounded to bfloat16 (nearest even), float32 accumulation, float32 output.
+// aRounded / bRounded: that operand's values are already bf16 (used in place where the product runs in f32).
 void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
-            bool accumulate, bool bf16);
+            bool accumulate, bool bf16, bool aRounded, bool bRounded);
 /** How bf16 products run here: "onednn-bf16" (AVX-512 BF16 / AMX) or "f32-emulated". */
 const char* matmul_bf16_mode();
 std::string onednn_version();

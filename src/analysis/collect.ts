@@ -15,7 +15,7 @@
 // T = P + S, D hidden size, N puzzles.
 import { performance } from "node:perf_hooks";
 import type { Ctx } from "../engine/context.js";
-import { stepScope } from "../engine/context.js";
+import { frozenWeights, stepScope } from "../engine/context.js";
 import type { Kernels } from "../kernels/kernels.js";
 import { PuzzleLoader } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
@@ -89,7 +89,8 @@ export function kernelGram(kernels: Kernels): GramFn {
   return (out, y, rows, d) => kernels.matmul(out, y, y, { M: d, K: rows, N: d, transA: true });
 }
 
-export function collectStates(ctx: Ctx, model: HrmModel, split: OpenSplit, opts: CollectOptions): Collected {
+export function collectStates(outer: Ctx, model: HrmModel, split: OpenSplit, opts: CollectOptions): Collected {
+  const ctx = frozenWeights(outer);
   const t0 = performance.now();
   const M = model.config.halt_max_steps, D = model.config.hidden_size, S = model.config.seq_len;
   const P = model.dims.puzzleEmbLen, T = model.dims.totalSeqLen;

@@ -19,6 +19,8 @@ export interface Ctx {
   readonly tape: Tape;
   readonly pool: BufferPool;
   readonly precision: Precision;
+  /** Inside withFrozenWeights: each weight's bf16-rounded copy, made on first use. */
+  readonly roundedWeights?: Map<FloatArray, Float32Array>;
 }
 
 export function makeCtx(kernels: Kernels, precision: Precision = "f32"): Ctx {
@@ -29,6 +31,15 @@ export function makeCtx(kernels: Kernels, precision: Precision = "f32"): Ctx {
 /** The same context (tape, pool, kernels) computing at another precision. */
 export function withPrecision(ctx: Ctx, precision: Precision): Ctx {
   return precision === ctx.precision ? ctx : { ...ctx, precision };
+}
+
+/**
+ * The same context for inference with frozen weights: a bf16 forward rounds each weight to bfloat16 once
+ * and reuses the copy, instead of rounding it at every product (3.4M values per HRM block pass at the
+ * paper size). The weights must not change while it is used; the copies go with it.
+ */
+export function frozenWeights(ctx: Ctx): Ctx {
+  return { ...ctx, roundedWeights: new Map() };
 }
 
 /**

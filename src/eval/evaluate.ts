@@ -4,7 +4,7 @@
 // accuracy of every row's prediction after each segment, and the mean Q-halt probability.
 import { performance } from "node:perf_hooks";
 import type { Ctx } from "../engine/context.js";
-import { stepScope } from "../engine/context.js";
+import { frozenWeights, stepScope } from "../engine/context.js";
 import type { ActMetrics, LossType } from "../losses/act-loss-head.js";
 import { actLossHead } from "../losses/act-loss-head.js";
 import { sigmoid } from "../losses/bce.js";
@@ -62,7 +62,8 @@ export function toModelBatch(b: LoaderBatch): ModelBatch {
   return { inputs: b.inputs, labels: b.labels, puzzleIdentifiers: b.puzzleIdentifiers };
 }
 
-export function evaluateSplit(ctx: Ctx, model: HrmModel, split: OpenSplit, opts: EvalOptions): EvalResult {
+export function evaluateSplit(outer: Ctx, model: HrmModel, split: OpenSplit, opts: EvalOptions): EvalResult {
+  const ctx = frozenWeights(outer);
   const t0 = performance.now();
   const loader = new PuzzleLoader(split, { seed: 0, globalBatchSize: opts.batchSize });
   const totalExamples = split.sets.reduce((n, s) => n + s.inputs.rows, 0);

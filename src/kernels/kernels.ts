@@ -26,6 +26,12 @@ export interface MatmulDims {
    * bf16 matmul; the caller rounds the output if it is a bf16 activation. Default "f32".
    */
   readonly precision?: "f32" | "bf16";
+  /**
+   * With precision "bf16": A's (B's) values are already bfloat16 (a bf16 activation, a rounded weight copy),
+   * so a backend may skip rounding it. A hint only: rounding a bf16 value again changes nothing.
+   */
+  readonly aRounded?: boolean;
+  readonly bRounded?: boolean;
 }
 
 export interface RowsDims {

@@ -19,7 +19,8 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
   const outShape = [...x.shape.slice(0, -1), OUT];
   const y = new Tensor(emptyLike(ctx, x, outShape), outShape);
   const k = ctx.kernels;
-  k.matmul(y.data, x.data, w.data, { M: rows, K: IN, N: OUT, transB: true, precision });
+  const wRounded = precision === "bf16" ? roundedWeight(ctx, w) : null;
+  k.matmul(y.data, x.data, wRounded ?? w.data, { M: rows, K: IN, N: OUT, transB: true, precision, aRounded: x.bf16Values, bRounded: wRounded !== null });
   if (bias !== undefined) {
     let b = bias.data;
     if (precision === "bf16") { b = emptyLike(ctx, bias, bias.shape); k.roundBf16(b, bias.data, OUT); } // bias.to(bf16)
@@ -35,7 +36,7 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
       if (dY === null) return;
       // dX[rows, IN] += dY[rows, OUT]·W[OUT, IN];  dW[OUT, IN] += dYᵀ·X;  db[OUT] += Σ_rows dY
       if (x.requiresGrad) withKept(ctx, w, (W) => k.matmul(gradOf(ctx, x), dY, W, { M: rows, K: OUT, N: IN, accumulate: true, precision }));
-      if (w.requiresGrad) withKept(ctx, x, (X) => k.matmul(gradOf(ctx, w), dY, X, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision }));
+      if (w.requiresGrad) withKept(ctx, x, (X) => k.matmul(gradOf(ctx, w), dY, X, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision, bRounded: x.bf16Values }));
       if (bias?.requiresGrad) {
         const db = gradOf(ctx, bias);
         for (let r = 0; r < rows; r++) k.axpy(db, dY.subarray(r * OUT, (r + 1) * OUT), 1, OUT);
@@ -43,4 +44,17 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
     }, y, true);
   }
   return y;
+}
+
+/** w rounded to bfloat16 once per frozen-weights scope (engine/context.ts frozenWeights); null outside one. */
+function roundedWeight(ctx: Ctx, w: Tensor): Float32Array | null {
+  const cache = ctx.roundedWeights;
+  if (cache === undefined || !(w.data instanceof Float32Array)) return null;
+  let r = cache.get(w.data);
+  if (r === undefined) {
+    r = new Float32Array(w.size);
+    ctx.kernels.roundBf16(r, w.data, w.size);
+    cache.set(w.data, r);
+  }
+  return r;
 }

@@ -8,7 +8,7 @@
 // mode, the carry kept un-halted between calls so that maxSegments may exceed halt_max_steps.
 // Shapes: S = seq_len tokens, V = vocab.
 import type { Ctx } from "../engine/context.js";
-import { stepScope } from "../engine/context.js";
+import { frozenWeights, stepScope } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { sigmoid } from "../losses/bce.js";
 import type { HaltRule } from "./halt-rule.js";
@@ -84,7 +84,8 @@ function score(pred: Int32Array, labels: Int32Array): { accuracy: number; exact:
   return { accuracy: valid === 0 ? 1 : right / valid, exact: right === valid };
 }
 
-export function solvePuzzle(ctx: Ctx, model: HrmModel, input: SolveInput, opts: SolveOptions): SolveResult {
+export function solvePuzzle(outer: Ctx, model: HrmModel, input: SolveInput, opts: SolveOptions): SolveResult {
+  const ctx = frozenWeights(outer);
   const { seq_len: S, vocab_size: V, halt_max_steps: M, num_puzzle_identifiers: N } = model.config;
   if (input.inputs.length !== S) throw new ShapeError(`solvePuzzle: inputs has ${input.inputs.length} tokens, the model's seq_len is ${S}`);
   if (input.labels !== undefined && input.labels.length !== S) throw new ShapeError(`solvePuzzle: labels has ${input.labels.length} tokens, the model's seq_len is ${S}`);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Precision } from "../../src/engine/context.js";
-import { makeCtx, stepScope } from "../../src/engine/context.js";
+import { frozenWeights, makeCtx, stepScope } from "../../src/engine/context.js";
 import { Rng } from "../../src/engine/rng.js";
 import { Tensor } from "../../src/engine/tensor.js";
 import { loadNativeKernels } from "../../src/kernels/native/index.js";
@@ -106,4 +106,31 @@ test("the pool counts bytes and reuses bf16 copies by size", () => {
   assert.equal(ctx.pool.allocBf16(10), a);
   assert.notEqual(ctx.pool.alloc("f32", 10), b);
   assert.equal(ctx.pool.stats.peakLiveBytes, 100);
+});
+
+test("frozen weights: bf16 inference rounds each weight once and gives the same outputs bit for bit", () => {
+  const config = parseHrmConfig({ ...arch, forward_dtype: "bfloat16" });
+  const model = HrmModel.create(config, new Rng(7));
+  const batch = randomBatch(config, new Rng(8));
+  const infer = (ctx: ReturnType<typeof makeCtx>) => {
+    let carry = initialCarry(model, 8);
+    const logits: number[] = [];
+    for (let s = 0; s < 2; s++) {
+      carry = stepScope(ctx, () => {
+        const r = actForward(ctx, model, carry, batch, { mode: "eval" });
+        logits.push(...r.outputs.logits.data, ...r.outputs.qHalt.data);
+        return r.carry;
+      });
+    }
+    return logits;
+  };
+  const plain = infer(makeCtx(kernels));
+  const frozen = frozenWeights(makeCtx(kernels));
+  assert.deepEqual(infer(frozen), plain);
+  const weights = [...model.params.tensors.keys()].filter((n) => n.endsWith(".weight") && !n.includes("embed")).length;
+  assert.equal(frozen.roundedWeights?.size, weights, "one rounded copy per matrix weight used");
+  const f32 = frozenWeights(makeCtx(kernels));
+  const f32Model = HrmModel.create(parseHrmConfig({ ...arch, forward_dtype: "float32" }), new Rng(7));
+  stepScope(f32, () => actForward(f32, f32Model, initialCarry(f32Model, 8), batch, { mode: "eval" }));
+  assert.equal(f32.roundedWeights?.size, 0, "float32 makes no copies");
 });

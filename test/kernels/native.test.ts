@@ -44,6 +44,24 @@ for (const [M, K, N] of mmShapes) {
   }
 }
 
+// bf16 operands already rounded (aRounded / bRounded: used in place): the same products as rounding them
+for (const [M, K, N] of mmShapes) {
+  for (const [aRounded, bRounded] of [[true, false], [false, true], [true, true]] as const) {
+    const d: MatmulDims = { M, K, N, transB: true, accumulate: true, precision: "bf16", aRounded, bRounded };
+    cases.push({
+      name: `matmul M=${M} K=${K} N=${N} bf16 transB=true accumulate=true aRounded=${aRounded} bRounded=${bRounded}`,
+      make: (rng) => {
+        const a = rand(rng, M * K), b = rand(rng, K * N);
+        if (aRounded) ref.roundBf16(a, a, a.length);
+        if (bRounded) ref.roundBf16(b, b, b.length);
+        return { out: rand(rng, M * N, 3), a, b };
+      },
+      run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), d),
+      check: { out: 1e-5 },
+    });
+  }
+}
+
 for (const [rows, D] of [[1, 1], [3, 7], [97, 33], [164, 512]] as const) {
   const eps = 1e-5;
   cases.push({

@@ -32,7 +32,7 @@ interface NativeAddon {
   setNumThreads(threads: number): void;
   info(): NativeInfo;
   matmul(out: Buf, a: Buf, b: Buf, M: number, K: number, N: number, transA: boolean, transB: boolean,
-    accumulate: boolean, bf16: boolean): void;
+    accumulate: boolean, bf16: boolean, aRounded: boolean, bRounded: boolean): void;
   rmsNormForward(out: Buf, rstd: Buf, x: Buf, rows: number, D: number, eps: number): void;
   rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, rows: number, D: number): void;
   ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
@@ -131,7 +131,8 @@ function makeKernels(n: NativeAddon): Kernels {
   return {
     name: "native",
     matmul: (out, a, b, d) =>
-      n.matmul(out, a, b, d.M, d.K, d.N, d.transA === true, d.transB === true, d.accumulate === true, d.precision === "bf16"),
+      n.matmul(out, a, b, d.M, d.K, d.N, d.transA === true, d.transB === true, d.accumulate === true, d.precision === "bf16",
+        d.aRounded === true, d.bRounded === true),
     rmsNormForward: (out, rstd, x, d) => n.rmsNormForward(out, rstd, x, d.rows, d.D, d.eps),
     rmsNormBackward: (dX, dOut, y, rstd, d) => n.rmsNormBackward(dX, dOut, y, rstd, d.rows, d.D),
     ropeForward: (out, qkv, cos, sin, d) => n.ropeForward(out, qkv, cos, sin, d.B, d.T, d.NH, d.HD),
