@@ -78,11 +78,12 @@ if (o["torch"] && ensureTorch()) {
   }
 }
 
-const torchMs = (p: string): number | undefined => rows.find((r) => r.name.startsWith("PyTorch") && r.precision === p)?.ms;
-const lines = ["| implementation | precision | batch | step time | peak RSS | vs PyTorch (same precision) | matmul GFLOP/s in model / isolated | note |", "|---|---|---|---|---|---|---|---|"];
+const torchRow = (p: string): Row | undefined => rows.find((r) => r.name.startsWith("PyTorch") && r.precision === p);
+const lines = ["| implementation | precision | batch | step time | peak RSS | vs PyTorch (same precision): time, memory | matmul GFLOP/s in model / isolated | note |", "|---|---|---|---|---|---|---|---|"];
 for (const r of rows) {
-  const t = torchMs(r.precision);
-  const ratio = t !== undefined && !r.name.startsWith("PyTorch") && r.batch === batch ? `${(t / r.ms).toFixed(2)}x faster` : "";
+  const t = torchRow(r.precision);
+  const ratio = t !== undefined && !r.name.startsWith("PyTorch") && r.batch === batch
+    ? `${(t.ms / r.ms).toFixed(2)}x faster, ${((100 * r.rssMb) / t.rssMb).toFixed(0)}% of its peak` : "";
   const mm = r.gflops !== undefined ? `${r.gflops.toFixed(0)} / ${r.isolated!.toFixed(0)} (${((100 * r.gflops) / r.isolated!).toFixed(0)}%)` : "";
   lines.push(`| ${r.name} | ${r.precision} | ${r.batch} | ${(r.ms / 1000).toFixed(2)} s | ${r.rssMb.toFixed(0)} MB | ${ratio} | ${mm} | ${r.note} |`);
 }
