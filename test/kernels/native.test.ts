@@ -1,229 +1,29 @@
-// Parity of the native backend with the reference, kernel by kernel, on seeded random inputs: shapes of
-// 1, primes, sizes that miss the fast paths' tiling, and HRM-like sizes; forward and backward.
-//
-// Criterion (per output buffer): max_i |native_i − ref_i| ≤ tol · max_i |ref_i|, with
-//   tol = 1e-5 for f32 kernels that reorder sums or use a vectorised exp (matmul, RMSNorm, softmax,
-//         attention, SwiGLU);
-//   tol = 1e-5 for bf16 matmul as well: both backends round A and B to bf16 identically, each bf16·bf16
-//         product is exact in f32, so only the order of the f32 accumulation differs;
-//   exact (bitwise) for RoPE, embedding, add/scale/axpy and AdamATan2's moments, which compute exactly
-//         what the reference computes; AdamATan2's parameters within 1 ulp (atan2 comes from a different
-//         libm, rounded to float32 once).
+// Parity of the native backend with the reference, kernel by kernel (the shared table and its tolerances:
+// cases.ts), then its report, thread setting, errors and selection.
 // If the addon is not built the tests skip with the reason, or fail when HRM_REQUIRE_NATIVE=1 (CI).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Rng } from "../../src/engine/rng.js";
-import type { Kernels, MatmulDims } from "../../src/kernels/kernels.js";
 import { kernelNames } from "../../src/kernels/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "../../src/kernels/native/index.js";
-import { referenceKernels as ref } from "../../src/kernels/reference/index.js";
 import type { Case } from "./parity.js";
-import { bf16PackCases, checked, clone, compare, f32, i32, ids, rand } from "./parity.js";
+import { coveredKernels, runCase } from "./parity.js";
+import { bf16PackCases, kernelCases } from "./cases.js";
 
 const native = loadNativeKernels();
 
 // ---- the table -------------------------------------------------------------------------------------
 
-const cases: Case[] = [];
-
-// matmul: every transA/transB/accumulate combination, f32 and bf16
-const mmShapes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192]];
-for (const [M, K, N] of mmShapes) {
-  for (const precision of ["f32", "bf16"] as const) {
-    for (let combo = 0; combo < 8; combo++) {
-      const d: MatmulDims = { M, K, N, transA: (combo & 1) !== 0, transB: (combo & 2) !== 0, accumulate: (combo & 4) !== 0, precision };
-      cases.push({
-        name: `matmul M=${M} K=${K} N=${N} ${precision} transA=${d.transA} transB=${d.transB} accumulate=${d.accumulate}`,
-        make: (rng) => ({ out: rand(rng, M * N, 3), a: rand(rng, M * K), b: rand(rng, K * N) }),
-        run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), d),
-        check: { out: 1e-5 },
-      });
-    }
-  }
-}
-
-// bf16 operands already rounded (aRounded / bRounded: used in place): the same products as rounding them
-for (const [M, K, N] of mmShapes) {
-  for (const [aRounded, bRounded] of [[true, false], [false, true], [true, true]] as const) {
-    const d: MatmulDims = { M, K, N, transB: true, accumulate: true, precision: "bf16", aRounded, bRounded };
-    cases.push({
-      name: `matmul M=${M} K=${K} N=${N} bf16 transB=true accumulate=true aRounded=${aRounded} bRounded=${bRounded}`,
-      make: (rng) => {
-        const a = rand(rng, M * K), b = rand(rng, K * N);
-        if (aRounded) ref.roundBf16(a, a, a.length);
-        if (bRounded) ref.roundBf16(b, b, b.length);
-        return { out: rand(rng, M * N, 3), a, b };
-      },
-      run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), d),
-      check: { out: 1e-5 },
-    });
-  }
-}
-
-for (const [rows, D] of [[1, 1], [3, 7], [97, 33], [164, 512]] as const) {
-  const eps = 1e-5;
-  cases.push({
-    name: `rmsNormForward rows=${rows} D=${D}`,
-    make: (rng) => ({ out: new Float32Array(rows * D), rstd: new Float32Array(rows), x: rand(rng, rows * D, 2) }),
-    run: (k, b) => k.rmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "x"), { rows, D, eps }),
-    check: { out: 1e-5, rstd: 1e-5 },
-  });
-  cases.push({
-    name: `rmsNormBackward rows=${rows} D=${D}`,
-    make: (rng) => {
-      const x = rand(rng, rows * D, 2), y = new Float32Array(rows * D), rstd = new Float32Array(rows);
-      ref.rmsNormForward(y, rstd, x, { rows, D, eps });
-      return { dX: new Float32Array(rows * D), dOut: rand(rng, rows * D), y, rstd };
-    },
-    run: (k, b) => k.rmsNormBackward(f32(b, "dX"), f32(b, "dOut"), f32(b, "y"), f32(b, "rstd"), { rows, D }),
-    check: { dX: 1e-5 },
-  });
-}
-
-function ropeTables(rng: Rng, T: number, HD: number): { cos: Float32Array; sin: Float32Array } {
-  const cos = new Float32Array(T * HD), sin = new Float32Array(T * HD);
-  for (let i = 0; i < T * HD; i++) {
-    const a = rng.uniform() * 2 * Math.PI;
-    cos[i] = Math.cos(a);
-    sin[i] = Math.sin(a);
-  }
-  return { cos, sin };
-}
-for (const [B, T, NH, HD] of [[1, 1, 1, 2], [2, 5, 3, 6], [3, 7, 2, 10], [2, 82, 8, 64]] as const) {
-  const n = B * T * 3 * NH * HD, dims = { B, T, NH, HD };
-  cases.push({
-    name: `ropeForward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => ({ out: new Float32Array(n), qkv: rand(rng, n), ...ropeTables(rng, T, HD) }),
-    run: (k, b) => k.ropeForward(f32(b, "out"), f32(b, "qkv"), f32(b, "cos"), f32(b, "sin"), dims),
-    check: { out: "exact" },
-  });
-  cases.push({
-    name: `ropeBackward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => ({ dQkv: new Float32Array(n), dOut: rand(rng, n), ...ropeTables(rng, T, HD) }),
-    run: (k, b) => k.ropeBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "cos"), f32(b, "sin"), dims),
-    check: { dQkv: "exact" },
-  });
-  const d = { ...dims, scale: 1 / Math.sqrt(HD) };
-  const nOut = B * T * NH * HD, nP = B * NH * T * T;
-  cases.push({
-    name: `attentionForward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => ({ out: new Float32Array(nOut), probs: new Float32Array(nP), qkv: rand(rng, n, 2) }),
-    run: (k, b) => k.attentionForward(f32(b, "out"), f32(b, "probs"), f32(b, "qkv"), d),
-    check: { out: 1e-5, probs: 1e-5 },
-  });
-  cases.push({
-    name: `attentionBackward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => {
-      const qkv = rand(rng, n, 2), probs = new Float32Array(nP);
-      ref.attentionForward(new Float32Array(nOut), probs, qkv, d);
-      return { dQkv: rand(rng, n), dOut: rand(rng, nOut), qkv, probs }; // dQkv starts as garbage: it is written
-    },
-    run: (k, b) => k.attentionBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "qkv"), f32(b, "probs"), d),
-    check: { dQkv: 1e-5 },
-  });
-}
-
-for (const [rows, I] of [[1, 1], [5, 13], [3, 37], [164, 1536]] as const) {
-  cases.push({
-    name: `swigluForward rows=${rows} I=${I}`,
-    make: (rng) => ({ out: new Float32Array(rows * I), gateUp: rand(rng, rows * 2 * I, 6) }),
-    run: (k, b) => k.swigluForward(f32(b, "out"), f32(b, "gateUp"), { rows, I }),
-    check: { out: 1e-5 },
-  });
-  cases.push({
-    name: `swigluBackward rows=${rows} I=${I}`,
-    make: (rng) => ({ dGateUp: new Float32Array(rows * 2 * I), dOut: rand(rng, rows * I), gateUp: rand(rng, rows * 2 * I, 6) }),
-    run: (k, b) => k.swigluBackward(f32(b, "dGateUp"), f32(b, "dOut"), f32(b, "gateUp"), { rows, I }),
-    check: { dGateUp: 1e-5 },
-  });
-}
-
-for (const [rows, D] of [[1, 1], [3, 82], [7, 1001], [82, 82]] as const) {
-  cases.push({
-    name: `softmaxForward rows=${rows} D=${D}`,
-    make: (rng) => ({ out: new Float32Array(rows * D), x: rand(rng, rows * D, 20) }),
-    run: (k, b) => k.softmaxForward(f32(b, "out"), f32(b, "x"), { rows, D }),
-    check: { out: 1e-5 },
-  });
-}
-
-for (const [n, D, V] of [[1, 1, 1], [17, 13, 5], [9, 100, 3], [164, 512, 11]] as const) {
-  cases.push({
-    name: `embeddingForward n=${n} D=${D} V=${V}`,
-    make: (rng) => ({ out: new Float32Array(n * D), table: rand(rng, V * D), ids: ids(rng, n, V) }),
-    run: (k, b) => k.embeddingForward(f32(b, "out"), f32(b, "table"), i32(b, "ids"), { n, D, V }),
-    check: { out: "exact" },
-  });
-  cases.push({
-    name: `embeddingBackward n=${n} D=${D} V=${V} (repeated ids accumulate)`,
-    make: (rng) => ({ dTable: rand(rng, V * D), dOut: rand(rng, n * D), ids: ids(rng, n, V) }),
-    run: (k, b) => k.embeddingBackward(f32(b, "dTable"), f32(b, "dOut"), i32(b, "ids"), { n, D, V }),
-    check: { dTable: "exact" },
-  });
-}
-
-cases.push(...bf16PackCases(65536)); // unpack: every bit pattern
-for (const n of [1, 7, 1001, 100003]) {
-  cases.push(...bf16PackCases(n));
-  cases.push({
-    name: `add n=${n} (out aliases a)`,
-    make: (rng) => ({ a: rand(rng, n), b: rand(rng, n) }),
-    run: (k, b) => k.add(f32(b, "a"), f32(b, "a"), f32(b, "b"), n),
-    check: { a: "exact" },
-  });
-  cases.push({
-    name: `scale n=${n}`,
-    make: (rng) => ({ out: new Float32Array(n), a: rand(rng, n) }),
-    run: (k, b) => k.scale(f32(b, "out"), f32(b, "a"), 0.1, n),
-    check: { out: "exact" },
-  });
-  cases.push({
-    name: `roundBf16 n=${n} (out aliases a)`,
-    make: (rng) => {
-      const a = rand(rng, n, 3);
-      if (n > 4) { a[0] = NaN; a[1] = Infinity; a[2] = 1 + 2 ** -8; a[3] = 1 + 3 * 2 ** -8; } // NaN, inf, ties to even
-      return { a };
-    },
-    run: (k, b) => k.roundBf16(f32(b, "a"), f32(b, "a"), n),
-    check: { a: "exact" },
-  });
-  cases.push({
-    name: `axpy n=${n}`,
-    make: (rng) => ({ dst: rand(rng, n), src: rand(rng, n) }),
-    run: (k, b) => k.axpy(f32(b, "dst"), f32(b, "src"), -1 / 3, n),
-    check: { dst: "exact" },
-  });
-  for (const [step, lr, wd] of [[1, 1e-4, 0.1], [7, 3e-3, 1.0]] as const) {
-    cases.push({
-      name: `adamAtan2Update n=${n} step=${step} lr=${lr} weightDecay=${wd}`,
-      make: (rng) => {
-        const grad = rand(rng, n, 0.01);
-        if (n > 3) { grad[0] = 0; grad[1] = 1e-30; grad[2] = -5; } // zero, tiny, large
-        const expAvgSq = rand(rng, n, 1e-4).map(Math.abs);
-        if (n > 3) expAvgSq[0] = 0; // atan2(m, 0)
-        return { param: rand(rng, n), grad, expAvg: rand(rng, n, 1e-3), expAvgSq };
-      },
-      run: (k, b) => k.adamAtan2Update(f32(b, "param"), f32(b, "grad"), f32(b, "expAvg"), f32(b, "expAvgSq"),
-        { n, lr, beta1: 0.9, beta2: 0.95, weightDecay: wd, step }),
-      check: { param: "ulp1", expAvg: "exact", expAvgSq: "exact" },
-    });
-  }
-}
+const cases: Case[] = [
+  ...kernelCases({
+    matmulShapes: [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192]],
+    elementwise: [1, 7, 1001, 100003],
+  }),
+  ...bf16PackCases(65536), // unpack: every bit pattern
+];
 
 // ---- running it --------------------------------------------------------------------------------------
-
-function runCase(k: Kernels, c: Case, seed: number): void {
-  const inputs = c.make(new Rng(seed));
-  const want = clone(inputs), got = clone(inputs);
-  c.run(ref, want);
-  c.run(k, got);
-  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, checked(got, buf), checked(want, buf), tol, "native");
-}
-function nameOf(c: Case): keyof Kernels {
-  return c.name.split(" ")[0] as keyof Kernels;
-}
 
 if (native === null) {
   const reason = nativeLoadError() ?? "unknown";
@@ -245,7 +45,7 @@ if (native === null) {
   });
 
   test("every kernel of the interface has a native parity case", () => {
-    const covered = new Set(cases.map(nameOf));
+    const covered = coveredKernels(cases);
     assert.deepEqual(kernelNames.filter((n) => !covered.has(n)), []);
   });
 

@@ -1,8 +1,9 @@
 // Helpers for backend-vs-reference kernel tests: seeded buffers and a comparison that reports the first
 // mismatches and the max difference; shared by the native and WASM kernel tests.
 import assert from "node:assert/strict";
-import type { Rng } from "../../src/engine/rng.js";
+import { Rng } from "../../src/engine/rng.js";
 import type { Kernels } from "../../src/kernels/kernels.js";
+import { referenceKernels } from "../../src/kernels/reference/index.js";
 
 /** A number: max|got − ref| ≤ tol · max|ref|. "exact": bitwise. "ulp1": within one float32 ulp. */
 export type Tol = number | "exact" | "ulp1";
@@ -45,33 +46,6 @@ export function u16(b: Bufs, k: string): Uint16Array {
 export function checked(b: Bufs, k: string): Float32Array {
   const v = b[k];
   return v instanceof Uint16Array ? Float32Array.from(v) : f32(b, k);
-}
-
-/**
- * bf16 packing, shared by the backends' tables: every bit pattern's unpacked value, and packing of random
- * values with ties, NaN, ±Inf, overflow to Inf, denormals and −0 (exact: the bits must match).
- */
-export function bf16PackCases(n: number): Case[] {
-  return [{
-    name: `packBf16 n=${n} (ties, NaN, ±Inf, overflow, denormals)`,
-    make: (rng) => {
-      const src = rand(rng, n, 1000);
-      const special = [0.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), NaN, Infinity, -Infinity, 3.4e38, 1e-40, -0];
-      for (let i = 0; i < Math.min(n, special.length); i++) src[i] = special[i]!;
-      return { dst: new Uint16Array(n), src };
-    },
-    run: (k, b) => k.packBf16(u16(b, "dst"), f32(b, "src"), n),
-    check: { dst: "exact" },
-  }, {
-    name: `unpackBf16 n=${n} (bit patterns)`,
-    make: (rng) => {
-      const src = new Uint16Array(n);
-      for (let i = 0; i < n; i++) src[i] = n >= 65536 ? i : rng.int(0, 65535);
-      return { dst: new Float32Array(n), src };
-    },
-    run: (k, b) => k.unpackBf16(f32(b, "dst"), u16(b, "src"), n),
-    check: { dst: "exact" },
-  }];
 }
 
 export function i32(b: Bufs, k: string): Int32Array {
@@ -126,4 +100,18 @@ export function compare(name: string, got: Float32Array, want: Float32Array, tol
     assert.fail(`${name}: ${bad}/${want.length} elements off (tolerance ${tol}, max|ref| ${maxRef}, max diff ${maxDiff}` +
       ` = ${(maxDiff / Math.max(maxRef, 1e-30)).toExponential(2)} relative); first: ${first.join("; ")}`);
   }
+}
+
+/** Run a case on the reference and on backend k from the same inputs, and compare the checked buffers. */
+export function runCase(k: Kernels, c: Case, seed: number): void {
+  const inputs = c.make(new Rng(seed));
+  const want = clone(inputs), got = clone(inputs);
+  c.run(referenceKernels, want);
+  c.run(k, got);
+  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, checked(got, buf), checked(want, buf), tol, k.name);
+}
+
+/** The kernels a table covers: a case is named after its kernel(s), "matmul M=…", "swigluForward/Backward …". */
+export function coveredKernels(cases: readonly Case[]): Set<string> {
+  return new Set(cases.map((c) => c.name.split(" ")[0]!.split("/")[0]!));
 }

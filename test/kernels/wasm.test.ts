@@ -1,240 +1,33 @@
-// Parity of the WASM backend with the reference, kernel by kernel, on seeded random inputs: shapes of 1,
-// primes, sizes that miss the 5×8 register tile and cross the KC/MC/NC blocks, and HRM-like sizes;
-// forward and backward. Then the golden checker on hrm-tiny-a with the WASM kernels, the relaxed-SIMD
-// build (in a child process with --experimental-wasm-relaxed-simd) and the errors.
-//
-// Criterion (per output buffer): max_i |wasm_i − ref_i| ≤ tol · max_i |ref_i|, with
-//   tol = 1e-5 for f32 kernels that sum in another order or use the polynomial exp (matmul, RMSNorm,
-//         softmax, attention, SwiGLU);
-//   tol = 1e-5 for bf16 matmul too: both backends round A and B to bf16 identically (ties to even), a
-//         bf16·bf16 product is exact in f32 (and in the relaxed build's FMA), so only the order of the f32
-//         accumulation differs;
-//   exact (bitwise) for RoPE, embedding, add/scale/axpy and AdamATan2's moments, which compute exactly what
-//         the reference computes; AdamATan2's parameters within 1 ulp (atan2 from another libm, rounded to
-//         float32 once).
+// Parity of the WASM backend with the reference, kernel by kernel (the shared table and its tolerances:
+// cases.ts, at sizes that cross the 5×8 register tile, the KC/MC/NC blocks and the elementwise chunk). Then
+// the golden checker on hrm-tiny-a with the WASM kernels, the relaxed-SIMD build (in a child process with
+// --experimental-wasm-relaxed-simd) and the errors.
 // If the build is missing (npm run build:wasm) the parity tests fail: the build is part of `npm ci`.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Rng } from "../../src/engine/rng.js";
-import type { Kernels, MatmulDims } from "../../src/kernels/kernels.js";
 import { kernelNames } from "../../src/kernels/kernels.js";
-import { referenceKernels as ref } from "../../src/kernels/reference/index.js";
 import { instantiateWasmKernels, loadWasmKernels, wasmBuildDir, wasmFiles, wasmLoadError } from "../../src/kernels/wasm/index.js";
 import { checkReference } from "../../src/parity/replay.js";
 import type { Case } from "./parity.js";
-import { bf16PackCases, checked, clone, compare, f32, i32, ids, rand } from "./parity.js";
+import { coveredKernels, runCase } from "./parity.js";
+import { kernelCases } from "./cases.js";
 
 const wasm = loadWasmKernels({ variant: "simd" });
 
 // ---- the table -------------------------------------------------------------------------------------
 
-const cases: Case[] = [];
-
-// matmul: every transA/transB/accumulate combination, f32 and bf16. [125, 263, 1030] crosses every block
-// (MC = 120, KC = 256, NC = 512) and misses the 5×8 tile in both M and N.
-const mmShapes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192], [125, 263, 1030]];
-for (const [M, K, N] of mmShapes) {
-  for (const precision of ["f32", "bf16"] as const) {
-    for (let combo = 0; combo < 8; combo++) {
-      if (M === 125 && precision === "bf16" && combo !== 7) continue; // keep the big shape's reference time down
-      const d: MatmulDims = { M, K, N, transA: (combo & 1) !== 0, transB: (combo & 2) !== 0, accumulate: (combo & 4) !== 0, precision };
-      cases.push({
-        name: `matmul M=${M} K=${K} N=${N} ${precision} transA=${d.transA} transB=${d.transB} accumulate=${d.accumulate}`,
-        make: (rng) => ({ out: rand(rng, M * N, 3), a: rand(rng, M * K), b: rand(rng, K * N) }),
-        run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), d),
-        check: { out: 1e-5 },
-      });
-    }
-  }
-}
-cases.push({
-  name: "matmul K=0 writes zeros (accumulate: leaves out as it is)",
-  make: (rng) => ({ out: rand(rng, 6), out2: rand(rng, 6), a: new Float32Array(0), b: new Float32Array(0) }),
-  run: (k, b) => {
-    k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), { M: 2, K: 0, N: 3 });
-    k.matmul(f32(b, "out2"), f32(b, "a"), f32(b, "b"), { M: 2, K: 0, N: 3, accumulate: true });
-  },
-  check: { out: "exact", out2: "exact" },
+// [125, 263, 1030] crosses every block (MC = 120, KC = 256, NC = 512) and misses the 5×8 tile in M and N;
+// 2^20 + 5 crosses the 1 Mi-element chunk of the elementwise kernels.
+const cases: Case[] = kernelCases({
+  matmulShapes: [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192], [125, 263, 1030]],
+  skipMatmul: (M, precision, combo) => M === 125 && precision === "bf16" && combo !== 7, // the reference's time
+  elementwise: [1, 7, 1001, (1 << 20) + 5],
 });
-cases.push({
-  name: "matmul on pool buffers longer than needed (the tail is not touched)",
-  make: (rng) => ({ out: rand(rng, 7 * 5 + 11), a: rand(rng, 7 * 13 + 3), b: rand(rng, 13 * 5 + 9) }),
-  run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), { M: 7, K: 13, N: 5, accumulate: true }),
-  check: { out: 1e-5 },
-});
-
-for (const [rows, D] of [[1, 1], [3, 7], [97, 33], [164, 512]] as const) {
-  const eps = 1e-5;
-  cases.push({
-    name: `rmsNormForward rows=${rows} D=${D}`,
-    make: (rng) => ({ out: new Float32Array(rows * D), rstd: new Float32Array(rows), x: rand(rng, rows * D, 2) }),
-    run: (k, b) => k.rmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "x"), { rows, D, eps }),
-    check: { out: 1e-5, rstd: 1e-5 },
-  });
-  cases.push({
-    name: `rmsNormBackward rows=${rows} D=${D}`,
-    make: (rng) => {
-      const x = rand(rng, rows * D, 2), y = new Float32Array(rows * D), rstd = new Float32Array(rows);
-      ref.rmsNormForward(y, rstd, x, { rows, D, eps });
-      return { dX: new Float32Array(rows * D), dOut: rand(rng, rows * D), y, rstd };
-    },
-    run: (k, b) => k.rmsNormBackward(f32(b, "dX"), f32(b, "dOut"), f32(b, "y"), f32(b, "rstd"), { rows, D }),
-    check: { dX: 1e-5 },
-  });
-}
-
-function ropeTables(rng: Rng, T: number, HD: number): { cos: Float32Array; sin: Float32Array } {
-  const cos = new Float32Array(T * HD), sin = new Float32Array(T * HD);
-  for (let i = 0; i < T * HD; i++) {
-    const a = rng.uniform() * 2 * Math.PI;
-    cos[i] = Math.cos(a);
-    sin[i] = Math.sin(a);
-  }
-  return { cos, sin };
-}
-for (const [B, T, NH, HD] of [[1, 1, 1, 2], [2, 5, 3, 6], [3, 7, 2, 10], [2, 82, 8, 64]] as const) {
-  const n = B * T * 3 * NH * HD, dims = { B, T, NH, HD };
-  cases.push({
-    name: `ropeForward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => ({ out: new Float32Array(n), qkv: rand(rng, n), ...ropeTables(rng, T, HD) }),
-    run: (k, b) => k.ropeForward(f32(b, "out"), f32(b, "qkv"), f32(b, "cos"), f32(b, "sin"), dims),
-    check: { out: "exact" },
-  });
-  cases.push({
-    name: `ropeBackward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => ({ dQkv: new Float32Array(n), dOut: rand(rng, n), ...ropeTables(rng, T, HD) }),
-    run: (k, b) => k.ropeBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "cos"), f32(b, "sin"), dims),
-    check: { dQkv: "exact" },
-  });
-  const d = { ...dims, scale: 1 / Math.sqrt(HD) };
-  const nOut = B * T * NH * HD, nP = B * NH * T * T;
-  cases.push({
-    name: `attentionForward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => ({ out: new Float32Array(nOut), probs: new Float32Array(nP), qkv: rand(rng, n, 2) }),
-    run: (k, b) => k.attentionForward(f32(b, "out"), f32(b, "probs"), f32(b, "qkv"), d),
-    check: { out: 1e-5, probs: 1e-5 },
-  });
-  cases.push({
-    name: `attentionBackward B=${B} T=${T} NH=${NH} HD=${HD}`,
-    make: (rng) => {
-      const qkv = rand(rng, n, 2), probs = new Float32Array(nP);
-      ref.attentionForward(new Float32Array(nOut), probs, qkv, d);
-      return { dQkv: rand(rng, n), dOut: rand(rng, nOut), qkv, probs }; // dQkv starts as garbage: it is written
-    },
-    run: (k, b) => k.attentionBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "qkv"), f32(b, "probs"), d),
-    check: { dQkv: 1e-5 },
-  });
-}
-
-for (const [rows, I] of [[1, 1], [5, 13], [3, 37], [164, 1536]] as const) {
-  cases.push({
-    name: `swigluForward rows=${rows} I=${I}`,
-    make: (rng) => ({ out: new Float32Array(rows * I), gateUp: rand(rng, rows * 2 * I, 6) }),
-    run: (k, b) => k.swigluForward(f32(b, "out"), f32(b, "gateUp"), { rows, I }),
-    check: { out: 1e-5 },
-  });
-  cases.push({
-    name: `swigluBackward rows=${rows} I=${I}`,
-    make: (rng) => ({ dGateUp: new Float32Array(rows * 2 * I), dOut: rand(rng, rows * I), gateUp: rand(rng, rows * 2 * I, 6) }),
-    run: (k, b) => k.swigluBackward(f32(b, "dGateUp"), f32(b, "dOut"), f32(b, "gateUp"), { rows, I }),
-    check: { dGateUp: 1e-5 },
-  });
-}
-cases.push({
-  name: "swigluForward/Backward at |gate| up to 120 (exp clamps)",
-  make: (rng) => ({ out: new Float32Array(3 * 11), dGateUp: new Float32Array(3 * 22), dOut: rand(rng, 3 * 11), gateUp: rand(rng, 3 * 22, 120) }),
-  run: (k, b) => {
-    k.swigluForward(f32(b, "out"), f32(b, "gateUp"), { rows: 3, I: 11 });
-    k.swigluBackward(f32(b, "dGateUp"), f32(b, "dOut"), f32(b, "gateUp"), { rows: 3, I: 11 });
-  },
-  check: { out: 1e-5, dGateUp: 1e-5 },
-});
-
-for (const [rows, D, scale] of [[1, 1, 20], [3, 82, 20], [7, 1001, 20], [82, 82, 20], [5, 9, 200]] as const) {
-  cases.push({
-    name: `softmaxForward rows=${rows} D=${D} |x| ≤ ${scale}`,
-    make: (rng) => ({ out: new Float32Array(rows * D), x: rand(rng, rows * D, scale) }),
-    run: (k, b) => k.softmaxForward(f32(b, "out"), f32(b, "x"), { rows, D }),
-    check: { out: 1e-5 },
-  });
-}
-
-for (const [n, D, V] of [[1, 1, 1], [17, 13, 5], [9, 100, 3], [164, 512, 11]] as const) {
-  cases.push({
-    name: `embeddingForward n=${n} D=${D} V=${V}`,
-    make: (rng) => ({ out: new Float32Array(n * D), table: rand(rng, V * D), ids: ids(rng, n, V) }),
-    run: (k, b) => k.embeddingForward(f32(b, "out"), f32(b, "table"), i32(b, "ids"), { n, D, V }),
-    check: { out: "exact" },
-  });
-  cases.push({
-    name: `embeddingBackward n=${n} D=${D} V=${V} (repeated ids accumulate)`,
-    make: (rng) => ({ dTable: rand(rng, V * D), dOut: rand(rng, n * D), ids: ids(rng, n, V) }),
-    run: (k, b) => k.embeddingBackward(f32(b, "dTable"), f32(b, "dOut"), i32(b, "ids"), { n, D, V }),
-    check: { dTable: "exact" },
-  });
-}
-
-// 2^20 + 5 crosses the 1 Mi-element chunk of the elementwise kernels
-for (const n of [1, 7, 1001, (1 << 20) + 5]) {
-  cases.push(...bf16PackCases(n));
-  cases.push({
-    name: `add n=${n} (out aliases a)`,
-    make: (rng) => ({ a: rand(rng, n), b: rand(rng, n) }),
-    run: (k, b) => k.add(f32(b, "a"), f32(b, "a"), f32(b, "b"), n),
-    check: { a: "exact" },
-  });
-  cases.push({
-    name: `scale n=${n}`,
-    make: (rng) => ({ out: new Float32Array(n), a: rand(rng, n) }),
-    run: (k, b) => k.scale(f32(b, "out"), f32(b, "a"), 0.1, n),
-    check: { out: "exact" },
-  });
-  cases.push({
-    name: `axpy n=${n}`,
-    make: (rng) => ({ dst: rand(rng, n), src: rand(rng, n) }),
-    run: (k, b) => k.axpy(f32(b, "dst"), f32(b, "src"), -1 / 3, n),
-    check: { dst: "exact" },
-  });
-  cases.push({
-    name: `roundBf16 n=${n} (ties, NaN, ±Inf, overflow, denormals)`,
-    make: (rng) => {
-      const a = rand(rng, n, 1000);
-      const special = [0.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), NaN, Infinity, -Infinity, 3.4e38, 1e-40, -0];
-      for (let i = 0; i < Math.min(n, special.length); i++) a[i] = special[i]!;
-      return { out: new Float32Array(n), a };
-    },
-    run: (k, b) => k.roundBf16(f32(b, "out"), f32(b, "a"), n),
-    check: { out: "exact" },
-  });
-  for (const [step, lr, wd] of [[1, 1e-4, 0.1], [7, 3e-3, 1.0]] as const) {
-    cases.push({
-      name: `adamAtan2Update n=${n} step=${step} lr=${lr} weightDecay=${wd}`,
-      make: (rng) => {
-        const grad = rand(rng, n, 0.01);
-        if (n > 3) { grad[0] = 0; grad[1] = 1e-30; grad[2] = -5; } // zero, tiny, large
-        const expAvgSq = rand(rng, n, 1e-4).map(Math.abs);
-        if (n > 3) expAvgSq[0] = 0; // atan2(m, 0)
-        return { param: rand(rng, n), grad, expAvg: rand(rng, n, 1e-3), expAvgSq };
-      },
-      run: (k, b) => k.adamAtan2Update(f32(b, "param"), f32(b, "grad"), f32(b, "expAvg"), f32(b, "expAvgSq"),
-        { n, lr, beta1: 0.9, beta2: 0.95, weightDecay: wd, step }),
-      check: { param: "ulp1", expAvg: "exact", expAvgSq: "exact" },
-    });
-  }
-}
 
 // ---- running it --------------------------------------------------------------------------------------
-
-function runCase(k: Kernels, c: Case, seed: number): void {
-  const inputs = c.make(new Rng(seed));
-  const want = clone(inputs), got = clone(inputs);
-  c.run(ref, want);
-  c.run(k, got);
-  for (const [buf, tol] of Object.entries(c.check)) compare(`${c.name}: ${buf}`, checked(got, buf), checked(want, buf), tol, "wasm");
-}
 
 test("the WASM build loads (simd)", () => {
   assert.ok(wasm !== null, `wasm kernels did not load: ${wasmLoadError() ?? "?"}. Build them: npm run build:wasm`);
@@ -247,7 +40,7 @@ if (wasm !== null) {
 
   test("every kernel of the interface is implemented in WASM and has a parity case", () => {
     for (const n of kernelNames) assert.equal(typeof k[n], "function", n);
-    const covered = new Set(cases.map((c) => c.name.split(" ")[0]!.split("/")[0]!));
+    const covered = coveredKernels(cases);
     assert.deepEqual(kernelNames.filter((n) => !covered.has(n)), []);
   });
 
