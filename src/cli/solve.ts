@@ -7,7 +7,7 @@ import { readArcTask } from "../data/arc/task.js";
 import { readIdentifiers } from "../data/format.js";
 import { gridToRows } from "../data/grid.js";
 import { shortestPathProblem } from "../data/maze/path.js";
-import { encodeSudoku } from "../data/sudoku/build.js";
+import { encodeSudoku } from "../data/sudoku/grid.js";
 import { parseBoard, solutionProblem } from "../data/sudoku/grid.js";
 import { solveSudoku } from "../data/sudoku/solver.js";
 import type { HrmModel } from "../model/hrm/model.js";

@@ -3,7 +3,8 @@ export { type DatasetMetadata, type SplitName, IGNORE_LABEL_ID, readIdentifiers,
 export { type OpenSet, type OpenSplit, type RowSource, openDatasetSplit } from "./split-reader.js";
 export { type Batch, type LoaderOptions, PuzzleLoader, type TrainSchedule, planTrainBatches, trainSchedule } from "./loader.js";
 export type { BuildProgress, BuildReport, ProgressCallback } from "./report.js";
-export { type SudokuBuildOptions, buildSudokuDataset, encodeSudoku } from "./sudoku/build.js";
+export { type SudokuBuildOptions, buildSudokuDataset } from "./sudoku/build.js";
+export { encodeSudoku } from "./sudoku/grid.js";
 export { solveSudoku } from "./sudoku/solver.js";
 export { type MazeBuildOptions, buildMazeDataset } from "./maze/build.js";
 export { type ArcBuildOptions, buildArcDataset } from "./arc/build.js";

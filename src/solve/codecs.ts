@@ -3,14 +3,14 @@
 //   Maze:   side lines of side characters of "# SGo" <-> tokens 1..5 (build_maze_dataset.py CHARSET)
 //   ARC:    grid (rows of colours 0-9) <-> 30x30 tokens colour + 2, EOS 1, PAD 0, top-left placement;
 //           the way back is the evaluation notebook's crop (spec §7.2).
+// Browser-safe (the web page uses it): only data modules that run no Node code when imported.
 import { DataError } from "../engine/errors.js";
 import { arcGridToTokens, cropArcTokens } from "../data/arc/serialize.js";
 import { ARC_MAX_SIZE } from "../data/arc/task.js";
 import type { Grid } from "../data/grid.js";
 import { gridToRows } from "../data/grid.js";
 import { MAZE_CHARSET, parseMaze } from "../data/maze/maze.js";
-import { encodeSudoku } from "../data/sudoku/build.js";
-import { CELLS, parseBoard } from "../data/sudoku/grid.js";
+import { CELLS, encodeSudoku, parseBoard } from "../data/sudoku/grid.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
 
 // ------------------------------------------------------------------------------------------ Sudoku

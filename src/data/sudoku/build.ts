@@ -9,7 +9,7 @@ import { writeBlankIdentifiers, writeDataset } from "../dataset-writer.js";
 import type { BuildReport, CommonBuildOptions } from "../report.js";
 import type { DatasetVocab } from "../split-writer.js";
 import { applySudokuTransform, randomSudokuTransform } from "./augment.js";
-import { CELLS } from "./grid.js";
+import { CELLS, encodeSudoku } from "./grid.js";
 import { type SudokuTable, readSudokuFile } from "./read.js";
 import { solveSudoku } from "./solver.js";
 
@@ -29,12 +29,6 @@ export interface SudokuBuildOptions extends CommonBuildOptions {
   readonly minDifficulty?: number;
   /** Also prove uniqueness of puzzles that come with an answer (default false). */
   readonly checkUnique?: boolean;
-}
-
-/** Encode a board (0 = blank, 1..9) as tokens (digit + 1). */
-export function encodeSudoku(board: Uint8Array, out = new Uint8Array(CELLS)): Uint8Array {
-  for (let i = 0; i < CELLS; i++) out[i] = board[i]! + 1;
-  return out;
 }
 
 interface Prepared {

@@ -3,6 +3,12 @@ import { DataError } from "../../engine/errors.js";
 
 export const CELLS = 81;
 
+/** Encode a board (0 = blank, 1..9) as tokens (digit + 1). */
+export function encodeSudoku(board: Uint8Array, out = new Uint8Array(CELLS)): Uint8Array {
+  for (let i = 0; i < CELLS; i++) out[i] = board[i]! + 1;
+  return out;
+}
+
 /** Parse 81 characters ('.' or '0' blank, '1'-'9' digits). `where` prefixes error messages. */
 export function parseBoard(text: string, where: string, allowBlanks: boolean): Uint8Array {
   if (text.length !== CELLS) throw new DataError(`${where}: expected 81 characters, got ${text.length}`);
