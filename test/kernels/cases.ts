@@ -209,22 +209,13 @@ export function kernelCases(s: TableSizes): Case[] {
     });
     cases.push({
       name: `roundBf16 n=${n} (out aliases a)`,
-      make: (rng) => {
-        const a = rand(rng, n, 3);
-        if (n > 4) { a[0] = NaN; a[1] = Infinity; a[2] = 1 + 2 ** -8; a[3] = 1 + 3 * 2 ** -8; } // NaN, inf, ties to even
-        return { a };
-      },
+      make: (rng) => ({ a: bf16Edges(rng, n) }),
       run: (k, b) => k.roundBf16(f32(b, "a"), f32(b, "a"), n),
       check: { a: "exact" },
     });
     cases.push({
       name: `roundBf16 n=${n} (ties, NaN, ±Inf, overflow, denormals)`,
-      make: (rng) => {
-        const a = rand(rng, n, 1000);
-        const special = [0.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), NaN, Infinity, -Infinity, 3.4e38, 1e-40, -0];
-        for (let i = 0; i < Math.min(n, special.length); i++) a[i] = special[i]!;
-        return { out: new Float32Array(n), a };
-      },
+      make: (rng) => ({ out: new Float32Array(n), a: bf16Edges(rng, n) }),
       run: (k, b) => k.roundBf16(f32(b, "out"), f32(b, "a"), n),
       check: { out: "exact" },
     });
@@ -254,12 +245,7 @@ export function kernelCases(s: TableSizes): Case[] {
 export function bf16PackCases(n: number): Case[] {
   return [{
     name: `packBf16 n=${n} (ties, NaN, ±Inf, overflow, denormals)`,
-    make: (rng) => {
-      const src = rand(rng, n, 1000);
-      const special = [0.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), NaN, Infinity, -Infinity, 3.4e38, 1e-40, -0];
-      for (let i = 0; i < Math.min(n, special.length); i++) src[i] = special[i]!;
-      return { dst: new Uint16Array(n), src };
-    },
+    make: (rng) => ({ dst: new Uint16Array(n), src: bf16Edges(rng, n) }),
     run: (k, b) => k.packBf16(u16(b, "dst"), f32(b, "src"), n),
     check: { dst: "exact" },
   }, {
@@ -272,4 +258,12 @@ export function bf16PackCases(n: number): Case[] {
     run: (k, b) => k.unpackBf16(f32(b, "dst"), u16(b, "src"), n),
     check: { dst: "exact" },
   }];
+}
+
+/** n random values in ±1000 led by bf16's edge cases: ties (to even), NaN, ±Inf, overflow to Inf, a denormal, −0. */
+function bf16Edges(rng: Rng, n: number): Float32Array {
+  const a = rand(rng, n, 1000);
+  const special = [0.5, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), NaN, Infinity, -Infinity, 3.4e38, 1e-40, -0];
+  for (let i = 0; i < Math.min(n, special.length); i++) a[i] = special[i]!;
+  return a;
 }
