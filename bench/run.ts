@@ -72,6 +72,7 @@ if (o["torch"] && ensureTorch()) {
       log(`PyTorch ${precision}, ${threads} thread(s), batch ${batch}`);
       // bf16 without bf16 matrix units takes minutes per step: one untimed-warm-up-free step
       const r = precision === "bfloat16" ? torch(precision, threads, batch, 1, 0) : torch(precision, threads, batch, o["torch-reps"] as number, 1);
+      if (r !== null) log(`  ${(r["step_ms"]! / 1000).toFixed(2)} s per step, peak ${r["peak_rss_mb"]!.toFixed(0)} MB`);
       if (r !== null && (best === null || r["step_ms"]! < best["step_ms"]!)) { best = r; bestThreads = threads; }
     }
     if (best !== null) rows.push({ name: `PyTorch ${String(best["torch"] ?? "")}`.trim(), precision: precision === "float32" ? "f32" : "bf16", batch, ms: best["step_ms"]!, rssMb: best["peak_rss_mb"]!, note: `best of 1/2 threads: ${bestThreads}` });
