@@ -1,7 +1,7 @@
 // One HRM training step (one ACT segment incl. the Q-target forward, backward, both optimizers) or one
 // inference (a batch through halt_max_steps eval segments), for a preset, kernel backend and precision.
 // Also the matrix products' achieved rate inside the model, next to the same products run in isolation.
-//   node dist/bench/train-step.js [--preset tiny-a|sudoku-cpu|paper] [--kernels reference|native|auto]
+//   node dist/bench/train-step.js [--preset tiny-a|paper|<training preset>] [--kernels reference|native|auto]
 //        [--forward-dtype float32|bfloat16] [--batch N] [--mode train|infer] [--reps N] [--json]
 import { performance } from "node:perf_hooks";
 import { frozenWeights, makeCtx, stepScope } from "../src/engine/context.js";
@@ -18,14 +18,38 @@ import { createTrainState, trainStep } from "../src/train/step.js";
 import type { OptimConfig } from "../src/train/step.js";
 import { randomBatch } from "../src/train/synthetic.js";
 import { parseArgs } from "../src/cli/args.js";
+import { parseTrainConfig } from "../src/train/config.js";
+import { presetConfig, presetNames as trainingPresetNames } from "../src/train/presets.js";
 import { bestSeconds } from "./timing.js";
 
 const base = { num_puzzle_identifiers: 1, vocab_size: 11, pos_encodings: "rope", halt_exploration_prob: 0.1, forward_dtype: "float32" };
-export const presets: Record<string, HrmConfig> = {
+const benchPresets: Record<string, HrmConfig> = {
   "tiny-a": parseHrmConfig({ ...base, batch_size: 3, seq_len: 16, puzzle_emb_ndim: 64, num_puzzle_identifiers: 5, H_cycles: 2, L_cycles: 2, H_layers: 2, L_layers: 2, hidden_size: 64, expansion: 4, num_heads: 4, halt_max_steps: 4 }),
-  "sudoku-cpu": parseHrmConfig({ ...base, batch_size: 64, seq_len: 81, puzzle_emb_ndim: 128, H_cycles: 2, L_cycles: 2, H_layers: 2, L_layers: 2, hidden_size: 128, expansion: 4, num_heads: 4, halt_max_steps: 4 }),
   paper: parseHrmConfig({ ...base, batch_size: 32, seq_len: 81, puzzle_emb_ndim: 512, H_cycles: 2, L_cycles: 2, H_layers: 4, L_layers: 4, hidden_size: 512, expansion: 4, num_heads: 8, halt_max_steps: 16 }),
 };
+
+/** The data shapes of each task's datasets (seq_len, vocabulary), for a training preset's model. */
+const taskShapes = [
+  { task: "sudoku", seq_len: 81, vocab_size: 11, num_puzzle_identifiers: 1 },
+  { task: "maze", seq_len: 900, vocab_size: 6, num_puzzle_identifiers: 1 },
+  { task: "arc", seq_len: 900, vocab_size: 12, num_puzzle_identifiers: 1 },
+] as const;
+
+export const presetNames: readonly string[] = [...Object.keys(benchPresets), ...trainingPresetNames];
+
+/** A bench model: tiny-a (the golden set's), paper, or any training preset's model at its batch on its task's shapes. */
+export function benchPreset(name: string): HrmConfig {
+  const own = benchPresets[name];
+  if (own !== undefined) return own;
+  const json = presetConfig(name);
+  if (json === null) throw new Error(`unknown preset ${name}; valid: ${presetNames.join(", ")}`);
+  const t = parseTrainConfig(json);
+  const shapes = taskShapes.find((s) => t.data_path.includes(s.task));
+  if (shapes === undefined) throw new Error(`preset ${name}: no task shapes for data_path ${t.data_path}`);
+  const { loss_type: _loss, ...arch } = t.arch;
+  const { task: _task, ...dims } = shapes;
+  return parseHrmConfig({ ...arch, ...dims, batch_size: t.global_batch_size });
+}
 
 export const benchOptim: OptimConfig = {
   global_batch_size: 32, lr: 1e-4, lr_min_ratio: 1, lr_warmup_steps: 10, weight_decay: 0.1, beta1: 0.9, beta2: 0.95,
@@ -134,7 +158,7 @@ export function timeTrainStep(config: HrmConfig, kernels: BackendChoice, reps: n
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = parseArgs(process.argv.slice(2), {
-    preset: { kind: "string", help: "tiny-a | sudoku-cpu | paper", default: "tiny-a" },
+    preset: { kind: "string", help: "tiny-a | paper | a training preset (sudoku-cpu, sudoku-cpu-official, maze-cpu, ...)", default: "tiny-a" },
     kernels: { kind: "string", help: "reference | native | auto", default: "reference" },
     "forward-dtype": { kind: "string", help: "float32 | bfloat16", default: "float32" },
     batch: { kind: "number", help: "batch size (default: the preset's)" },
@@ -145,8 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     profile: { kind: "boolean", help: "also print the time per kernel", default: false },
   });
   const o = args.options;
-  const preset = presets[o["preset"] as string];
-  if (preset === undefined) throw new Error(`unknown preset ${String(o["preset"])}; valid: ${Object.keys(presets).join(", ")}`);
+  const preset = benchPreset(o["preset"] as string);
   const config = parseHrmConfig({ ...preset, forward_dtype: o["forward-dtype"], batch_size: (o["batch"] as number | undefined) ?? preset.batch_size });
   const mode = o["mode"] === "infer" ? "infer" : "train";
   const r = benchModel(config, o["kernels"] as BackendChoice, mode, o["reps"] as number, o["warmup"] as number);

@@ -1,9 +1,9 @@
 // WASM kernel benchmark (not a test): GFLOP/s of the WASM matmul at the HRM paper shapes, for the SIMD build
 // and the relaxed-SIMD (FMA) build, next to the reference; then one training step of a preset with each WASM
 // build (bench/train-step.ts), and with the native backend for comparison (--compare; the reference is left
-// out: a sudoku-cpu step takes it minutes).
+// out: a sudoku-cpu-official step takes it minutes).
 //
-//   node dist/bench/wasm.js [--reps R] [--quick] [--preset sudoku-cpu] [--step-reps N] [--compare]
+//   node dist/bench/wasm.js [--reps R] [--quick] [--preset sudoku-cpu-official] [--step-reps N] [--compare]
 //
 // Node 20 runs the relaxed build only with --experimental-wasm-relaxed-simd, so its numbers come from a
 // child process started with that flag (`--variant relaxed --json`). Single thread throughout.
@@ -18,7 +18,7 @@ import { referenceKernels } from "../src/kernels/reference/index.js";
 import { loadWasmKernels, wasmLoadError } from "../src/kernels/wasm/index.js";
 import type { WasmVariantChoice } from "../src/kernels/wasm/index.js";
 import type { BackendChoice } from "../src/kernels/select.js";
-import { presets, timeTrainStep } from "./train-step.js";
+import { benchPreset, timeTrainStep } from "./train-step.js";
 import { bestSeconds, rand } from "./timing.js";
 
 interface Options {
@@ -28,7 +28,7 @@ interface Options {
 interface VariantResult { rates: number[]; stepMs: number }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { reps: 3, quick: false, variant: "both", json: false, preset: "sudoku-cpu", stepReps: 3, compare: false };
+  const o: Options = { reps: 3, quick: false, variant: "both", json: false, preset: "sudoku-cpu-official", stepReps: 3, compare: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--reps") o.reps = Number(argv[++i]);
@@ -41,7 +41,7 @@ function parseArgs(argv: readonly string[]): Options {
     else throw new Error(`bench/wasm: unknown option ${a}; valid: --reps R, --quick, --variant simd|relaxed, --json, --preset P, --step-reps N, --compare`);
   }
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error("--reps must be a positive integer");
-  if (presets[o.preset] === undefined) throw new Error(`--preset: unknown ${o.preset}; valid: ${Object.keys(presets).join(", ")}`);
+  benchPreset(o.preset); // throws, naming the valid presets, if unknown
   return o;
 }
 
@@ -87,7 +87,7 @@ function relaxedRun(o: Options): VariantResult | string {
 
 /** Median ms of one training step with backend `name` (the WASM variant is the engine's: see loadWasmKernels). */
 function stepMs(o: Options, name: BackendChoice): number {
-  return timeTrainStep(presets[o.preset]!, name, o.stepReps).medianMs;
+  return timeTrainStep(benchPreset(o.preset), name, o.stepReps).medianMs;
 }
 
 const fmt = (x: number | undefined, w = 8): string => (x === undefined ? "n/a" : x.toFixed(1)).padStart(w);
