@@ -102,13 +102,13 @@ function countingKernels(k: Kernels): { kernels: Kernels; stats: KernelStats } {
   return { kernels: kernels as unknown as Kernels, stats };
 }
 
-/** GFLOP/s of each recorded shape run alone (best of 3 after a warm-up), weighted by its FLOPs. */
+/** GFLOP/s of each recorded shape run alone (best of 5 after a warm-up), weighted by its FLOPs. */
 function isolatedRate(k: Kernels, shapes: Iterable<MatmulDims>): number {
   let flops = 0, ms = 0;
   for (const d of shapes) {
     const a = new Float32Array(d.M * d.K).fill(0.01), b = new Float32Array(d.K * d.N).fill(0.02), out = new Float32Array(d.M * d.N);
     flops += 2 * d.M * d.K * d.N;
-    ms += 1000 * bestSeconds(() => k.matmul(out, a, b, d), 3);
+    ms += 1000 * bestSeconds(() => k.matmul(out, a, b, d), 5);
   }
   return flops / (ms * 1e6);
 }

@@ -83,7 +83,7 @@ export interface AdamAtan2Dims {
   readonly step: number;
 }
 
-export type BackendName = "reference" | "wasm" | "native" | "webgpu";
+export type BackendName = "reference" | "wasm" | "native";
 
 export interface Kernels {
   readonly name: BackendName;
