@@ -19,7 +19,7 @@ export interface Ctx {
   readonly tape: Tape;
   readonly pool: BufferPool;
   readonly precision: Precision;
-  /** Inside withFrozenWeights: each weight's bf16-rounded copy, made on first use. */
+  /** In a frozenWeights context: each weight's bf16-rounded copy, made on first use. */
   readonly roundedWeights?: Map<FloatArray, Float32Array>;
 }
 
