@@ -20,6 +20,7 @@ import { randomBatch } from "../src/train/synthetic.js";
 import { parseArgs } from "../src/cli/args.js";
 import { parseTrainConfig } from "../src/train/config.js";
 import { presetConfig, presetNames as trainingPresetNames } from "../src/train/presets.js";
+import { modelConfigFor } from "../src/train/trainer.js";
 import { bestSeconds } from "./timing.js";
 
 const base = { num_puzzle_identifiers: 1, vocab_size: 11, pos_encodings: "rope", halt_exploration_prob: 0.1, forward_dtype: "float32" };
@@ -46,9 +47,7 @@ export function benchPreset(name: string): HrmConfig {
   const t = parseTrainConfig(json);
   const shapes = taskShapes.find((s) => t.data_path.includes(s.task));
   if (shapes === undefined) throw new Error(`preset ${name}: no task shapes for data_path ${t.data_path}`);
-  const { loss_type: _loss, ...arch } = t.arch;
-  const { task: _task, ...dims } = shapes;
-  return parseHrmConfig({ ...arch, ...dims, batch_size: t.global_batch_size });
+  return modelConfigFor(t, shapes);
 }
 
 export const benchOptim: OptimConfig = {

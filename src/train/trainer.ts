@@ -44,10 +44,12 @@ export interface TrainSummary {
   readonly numParameters: number;
 }
 
-/** The model config of a training config on a dataset (data fields from its metadata). */
-export function modelConfigFor(config: TrainConfig, split: OpenSplit): HrmConfig {
+/** The data fields of a model config: a dataset's metadata, or any shapes of the same names. */
+export type DataShapes = Pick<OpenSplit["metadata"], "seq_len" | "vocab_size" | "num_puzzle_identifiers">;
+
+/** The model config of a training config on a dataset of these shapes (data fields from its metadata). */
+export function modelConfigFor(config: TrainConfig, m: DataShapes): HrmConfig {
   const { loss_type: _loss, ...arch } = config.arch;
-  const m = split.metadata;
   return parseHrmConfig({ ...arch, batch_size: config.global_batch_size, seq_len: m.seq_len, vocab_size: m.vocab_size, num_puzzle_identifiers: m.num_puzzle_identifiers }, "training config arch");
 }
 
@@ -72,7 +74,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   const kernels = selectKernels(config.kernels, { log });
   const trainSplit = openDatasetSplit(config.data_path, "train");
   const testSplit = existsSync(join(config.data_path, "test", "dataset.json")) ? openDatasetSplit(config.data_path, "test") : null;
-  const modelConfig = modelConfigFor(config, trainSplit);
+  const modelConfig = modelConfigFor(config, trainSplit.metadata);
   const sched = trainSchedule(trainSplit.metadata, { epochs: config.epochs, evalInterval: config.eval_interval, globalBatchSize: config.global_batch_size });
   const totalSteps = config.max_steps > 0 ? config.max_steps : sched.totalSteps;
   const optim = optimConfigOf(config);
