@@ -10,7 +10,7 @@ import type { KernelName, Kernels, MatmulDims } from "../src/kernels/kernels.js"
 import { kernelNames } from "../src/kernels/kernels.js";
 import type { BackendChoice } from "../src/kernels/select.js";
 import { selectKernels } from "../src/kernels/select.js";
-import { actForward, initialCarry } from "../src/model/hrm/act.js";
+import { actForward, initialCarry } from "../src/model/act.js";
 import { parseHrmConfig } from "../src/model/hrm/config.js";
 import type { HrmConfig } from "../src/model/hrm/config.js";
 import { HrmModel } from "../src/model/hrm/model.js";

@@ -15,8 +15,8 @@ export { selectKernels } from "./kernels/select.js";
 export { parseHrmConfig, deriveDims } from "./model/hrm/config.js";
 export type { HrmConfig, HrmDims } from "./model/hrm/config.js";
 export { HrmModel } from "./model/hrm/model.js";
-export { actForward, initialCarry } from "./model/hrm/act.js";
-export type { ActCarry, ActResult, Batch, ExplorationDraws } from "./model/hrm/act.js";
+export { actForward, initialCarry } from "./model/act.js";
+export type { ActCarry, ActResult, Batch, ExplorationDraws } from "./model/act.js";
 export { innerForward } from "./model/hrm/inner.js";
 
 // losses and optimizers

@@ -19,7 +19,7 @@ import { frozenWeights, stepScope } from "../engine/context.js";
 import type { Kernels } from "../kernels/kernels.js";
 import { PuzzleLoader } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
-import { actForward, initialCarry } from "../model/hrm/act.js";
+import { actForward, initialCarry } from "../model/act.js";
 import type { HrmModel } from "../model/hrm/model.js";
 import { CovarianceAccumulator } from "./covariance.js";
 import type { GramFn } from "./covariance.js";

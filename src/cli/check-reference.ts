@@ -4,6 +4,7 @@ import { UsageError } from "../engine/errors.js";
 import { defaultTolerances } from "../parity/compare.js";
 import { formatReport } from "../parity/report.js";
 import { checkReference } from "../parity/replay.js";
+import type { Replay } from "../parity/replay.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
@@ -14,9 +15,16 @@ const specs: Record<string, OptionSpec> = {
   atol: { kind: "number", help: "absolute tolerance of forward tensors", default: defaultTolerances.atol },
   rtol: { kind: "number", help: "relative tolerance of forward tensors", default: defaultTolerances.rtol },
   "forward-dtype": { kind: "string", help: "run the model in float32 or bfloat16 (default: the folder's)" },
+  replay: { kind: "string", help: "chained (each call from our previous carry) or per_call (each call t ≥ 2 from the golden carry of call t-1); default: the folder's recommended_replay" },
   verbose: { kind: "boolean", help: "list every tensor, not only failures", default: false },
   json: { kind: "boolean", help: "print the results as JSON", default: false },
 };
+
+function replayOption(v: unknown): { replay?: Replay } {
+  if (v === undefined) return {};
+  if (v === "chained" || v === "per_call") return { replay: v };
+  throw new UsageError(`--replay must be chained or per_call, got ${JSON.stringify(v)}`);
+}
 
 function forwardDtypeOption(v: unknown): { forwardDtype?: "float32" | "bfloat16" } {
   if (v === undefined) return {};
@@ -29,7 +37,7 @@ export const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {
-      console.log(formatHelp("hrm check-reference <golden-folder> [options]", specs, ["hrm check-reference ../shared/reference/hrm-tiny-a", "hrm check-reference ../shared/reference/hrm-tiny-a --kernels native --verbose"]));
+      console.log(formatHelp("hrm check-reference <golden-folder> [options]", specs, ["hrm check-reference ../shared/reference/hrm-tiny-a", "hrm check-reference ../shared/reference/hrm-tiny-a --kernels native --verbose", "hrm check-reference ../shared/reference/trm-tiny-a --replay per_call"]));
       return 0;
     }
     if (args.positionals.length !== 1) throw new UsageError(`expected one golden folder, got ${args.positionals.length} arguments`);
@@ -39,12 +47,13 @@ export const command: Command = {
       kernels,
       tolerances: { ...defaultTolerances, atol: args.options["atol"] as number, rtol: args.options["rtol"] as number },
       ...forwardDtypeOption(args.options["forward-dtype"]),
+      ...replayOption(args.options["replay"]),
     });
     const seconds = (performance.now() - t0) / 1000;
     if (args.options["json"]) {
-      console.log(JSON.stringify({ folder: report.folder, kernels: kernels.name, seconds, passed: report.passed, failed: report.failed, results: report.results }, null, 1));
+      console.log(JSON.stringify({ folder: report.folder, family: report.family, replay: report.replay, kernels: kernels.name, seconds, passed: report.passed, failed: report.failed, results: report.results }, null, 1));
     } else {
-      console.log(`golden folder: ${report.folder} (kernels: ${kernels.name}, ${seconds.toFixed(1)} s)\n`);
+      console.log(`golden folder: ${report.folder} (${report.family.toUpperCase()}, ${report.replay} replay, kernels: ${kernels.name}, ${seconds.toFixed(1)} s)\n`);
       console.log(formatReport(report, args.options["verbose"] as boolean));
       console.log(`\n${report.passed} passed, ${report.failed} failed`);
     }

@@ -3,18 +3,18 @@
 import { CheckpointError } from "../engine/errors.js";
 import { f32ToBf16Bits } from "../engine/dtype.js";
 import { formatShape } from "../engine/tensor.js";
-import type { HrmConfig } from "../model/hrm/config.js";
-import type { HrmParams } from "../model/hrm/params.js";
+import type { ModelParams } from "../model/hrm/params.js";
+import type { ModelConfig } from "../model/model.js";
 import type { StoredTensor } from "./safetensors.js";
 import { toFloat32 } from "./safetensors.js";
 
 export const OFFICIAL_PREFIX = "model.inner.";
 export const COMPILED_PREFIX = "_orig_mod.model.inner.";
 
-/** What holds the weights: an HrmModel, or a config with its parameters alone (checkpoint conversion). */
+/** What holds the weights: a model, or a config with its parameters alone (checkpoint conversion). */
 export interface WeightHolder {
-  readonly config: HrmConfig;
-  readonly params: HrmParams;
+  readonly config: ModelConfig;
+  readonly params: ModelParams;
 }
 
 /** A key without any official prefix. */

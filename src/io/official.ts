@@ -15,7 +15,7 @@ import { CheckpointError, ConfigError } from "../engine/errors.js";
 import { formatShape } from "../engine/tensor.js";
 import type { HrmConfig } from "../model/hrm/config.js";
 import { deriveDims, parseHrmConfig } from "../model/hrm/config.js";
-import { HrmParams } from "../model/hrm/params.js";
+import { ModelParams, paramSpecs } from "../model/hrm/params.js";
 import { buildDirAtomic, writeFileAtomicSync } from "../util/atomic.js";
 import { COMPILED_PREFIX, bareKey, loadModelTensors, modelTensors } from "./model-weights.js";
 import type { StoredTensor } from "./safetensors.js";
@@ -169,7 +169,7 @@ export async function importOfficialCheckpoint(checkpoint: string, configPath: s
   const doc = readOfficialConfig(configPath);
   const tensors = readTorchCheckpoint(checkpoint);
   const config = inferModelConfig(doc, tensors, checkpoint, opts);
-  const holder = { config, params: new HrmParams(config) };
+  const holder = { config, params: new ModelParams(paramSpecs(config)) };
   loadModelTensors(holder, tensors, checkpoint); // strict: every name, every shape
   const meta = {
     train: null,
@@ -198,10 +198,10 @@ function readFolderMeta(dir: string): Record<string, unknown> {
 }
 
 /** The config and weights of a checkpoint folder, without building a model (any forward_dtype). */
-export function loadCheckpointWeights(dir: string): { config: HrmConfig; params: HrmParams; meta: Record<string, unknown> } {
+export function loadCheckpointWeights(dir: string): { config: HrmConfig; params: ModelParams; meta: Record<string, unknown> } {
   const meta = readFolderMeta(dir);
   const config = parseHrmConfig(meta["model"], `${dir}/config.json model`);
-  const params = new HrmParams(config);
+  const params = new ModelParams(paramSpecs(config));
   loadModelTensors({ config, params }, readSafetensors(join(dir, "model.safetensors")).tensors, `${dir}/model.safetensors`);
   return { config, params, meta };
 }

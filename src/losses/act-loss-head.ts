@@ -8,7 +8,7 @@ import type { Ctx } from "../engine/context.js";
 import { ConfigError } from "../engine/errors.js";
 import { Tensor } from "../engine/tensor.js";
 import { gradOf } from "../ops/grad.js";
-import type { ActResult } from "../model/hrm/act.js";
+import type { ActResult } from "../model/act.js";
 import { bceWithLogitsSum, sigmoid } from "./bce.js";
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from "./softmax-ce.js";
 import { IGNORE_LABEL_ID, stablemaxCrossEntropy, stablemaxCrossEntropyBackward } from "./stablemax-ce.js";

@@ -6,18 +6,19 @@ import type { Ctx } from "../engine/context.js";
 import { makeCtx } from "../engine/context.js";
 import { ConfigError } from "../engine/errors.js";
 import { Rng } from "../engine/rng.js";
-import type { Tensor } from "../engine/tensor.js";
+import { Tensor } from "../engine/tensor.js";
 import type { Kernels } from "../kernels/kernels.js";
 import type { ActLoss, LossType } from "../losses/act-loss-head.js";
 import { actLossHead, parseLossType } from "../losses/act-loss-head.js";
 import { softmaxCrossEntropy } from "../losses/softmax-ce.js";
 import { logStablemax, stablemaxCrossEntropy } from "../losses/stablemax-ce.js";
-import type { ActCarry, ActResult, Batch, ExplorationDraws } from "../model/hrm/act.js";
-import { actForward, initialCarry } from "../model/hrm/act.js";
-import { parseHrmConfig } from "../model/hrm/config.js";
+import type { ActCarry, ActResult, Batch, ExplorationDraws } from "../model/act.js";
+import { actForward, initialCarry } from "../model/act.js";
 import type { Mode } from "../model/hrm/embeddings.js";
-import { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
+import { newModel, parseFamily, parseModelConfig } from "../model/model.js";
 import { AdamAtan2 } from "../optim/adam-atan2.js";
+import { emaUpdate } from "../optim/ema.js";
 import { sparseSignSgdStep } from "../optim/sign-sgd-sparse.js";
 import type { CheckResult, Rule, Tolerances } from "./compare.js";
 import { compareValues, defaultTolerances, groupOf } from "./compare.js";
@@ -30,13 +31,23 @@ export interface CheckOptions {
   readonly tolerances?: Tolerances;
   /** Run the model at another forward_dtype than the folder's (e.g. bfloat16 against float32 goldens). */
   readonly forwardDtype?: "float32" | "bfloat16";
+  /**
+   * "chained": each call starts from our previous call's carry (as pretrain); "per_call": each call t ≥ 2
+   * starts from the golden carry of call t − 1 (for models whose recursion amplifies float32 round-off,
+   * trm-spec §8). Default: the folder's config.json "recommended_replay", else chained.
+   */
+  readonly replay?: Replay;
 }
+
+export type Replay = "chained" | "per_call";
 
 export interface CheckReport {
   readonly folder: string;
   readonly results: readonly CheckResult[];
   readonly passed: number;
   readonly failed: number;
+  readonly family: "hrm" | "trm";
+  readonly replay: Replay;
 }
 
 interface OptimizerSettings {
@@ -87,8 +98,14 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   const cfgJson = golden.config;
   const modelJson = cfgJson["model_config_effective"] ?? cfgJson["model_config_passed"];
   if (modelJson === undefined) throw new ConfigError(`${folder}/config.json: needs "model_config_effective" or "model_config_passed"`);
-  const parsed = parseHrmConfig(modelJson, `${folder}/config.json model config`);
+  const family = parseFamily(cfgJson["model_family"], `${folder}/config.json model_family`);
+  const parsed = parseModelConfig(modelJson, family, `${folder}/config.json model config`);
   const config = opts.forwardDtype ? { ...parsed, forward_dtype: opts.forwardDtype } : parsed;
+  const recommended = cfgJson["recommended_replay"];
+  if (recommended !== undefined && recommended !== "chained" && recommended !== "per_call") {
+    throw new ConfigError(`${folder}/config.json: "recommended_replay" must be "chained" or "per_call", got ${JSON.stringify(recommended)}`);
+  }
+  const replay: Replay = opts.replay ?? (recommended as Replay | undefined) ?? "chained";
   const lossType = parseLossType(cfgJson["loss_type"] ?? "stablemax_cross_entropy");
   const globalBatch = num(cfgJson, "global_batch_size", config.batch_size);
   const optJson = obj(cfgJson["optimizer"]);
@@ -99,7 +116,7 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   const seeds = obj(cfgJson["seeds"]);
   const rng = new Rng(num(seeds, "loop", 0));
 
-  const model = new HrmModel(config);
+  const model = newModel(config);
   const loadParams = (): void => model.params.load((name) => {
     const key = `init/${PREFIX}${name}`;
     return golden.has(key) ? { shape: golden.shape(key), data: golden.f32(key) } : null;
@@ -113,7 +130,8 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   }
 
   // 1. Train calls with the initial parameters; gradients after call 1.
-  runAct(ctx, chk, model, "train", "train", lossType, rng, (t, result, loss) => {
+  const run = (name: string, mode: Mode, after?: AfterCall): void => runAct(ctx, chk, model, name, mode, lossType, rng, replay, after);
+  run("train", "train", (t, result, loss) => {
     if (t !== 1) return;
     model.params.zeroGrad();
     ctx.tape.backward(loss.loss, 1 / globalBatch);
@@ -127,13 +145,18 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   });
 
   // 2. Eval calls (fresh carry, fixed halt_max_steps segments).
-  runAct(ctx, chk, model, "eval", "eval", lossType, rng);
+  run("eval", "eval");
 
   // 3. One optimizer step from init/ with the recorded call-1 gradients (isolates the optimizers).
-  if (golden.names().some((n) => n.startsWith("updated/"))) optimizerStep(chk, opts.kernels, model, optim);
+  //    Then the EMA update that follows it (TRM): shadow registered at init, updated with the new parameters.
+  if (golden.names().some((n) => n.startsWith("updated/"))) {
+    const initial = model.params.flat.slice();
+    optimizerStep(chk, opts.kernels, model, optim);
+    if (golden.names().some((n) => n.startsWith("ema/"))) emaStep(chk, model, initial, num(obj(cfgJson["ema"]), "ema_rate", 0.999));
+  }
 
   // 4. One train call with the updated parameters.
-  runAct(ctx, chk, model, "poststep", "train", lossType, rng);
+  run("poststep", "train");
 
   // 5. Variant: initial parameters with some overrides, where Q-halting happens before the step limit.
   if (golden.names().some((n) => n.startsWith("variant/"))) {
@@ -142,8 +165,8 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
       if (!name.startsWith(`variant/params/${PREFIX}`)) continue;
       model.p(name.slice(`variant/params/${PREFIX}`.length)).data.set(golden.f32(name));
     }
-    runAct(ctx, chk, model, "variant/train", "train", lossType, rng);
-    runAct(ctx, chk, model, "variant/eval", "eval", lossType, rng);
+    run("variant/train", "train");
+    run("variant/eval", "eval");
   }
 
   // 6. Unit tests of the loss functions and the optimizers alone.
@@ -157,34 +180,65 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
     results.push({ name, group: groupOf(name), rule: "exact", pass: false, maxAbs: NaN, score: Infinity, detail: "not replayed: no run of the checker produces this tensor" });
   }
   const failed = results.filter((r) => !r.pass).length;
-  return { folder, results, passed: results.length - failed, failed };
+  return { folder, results, passed: results.length - failed, failed, family, replay };
 }
 
 type AfterCall = (t: number, result: ActResult, loss: ActLoss) => void;
 
 /** Replay `<run>/call{t}` for t = 1, 2, ... while the golden folder has that call's batch. */
-function runAct(ctx: Ctx, chk: Checker, model: HrmModel, run: string, mode: Mode, lossType: LossType, rng: Rng, after?: AfterCall): void {
+function runAct(ctx: Ctx, chk: Checker, model: ReasoningModel, run: string, mode: Mode, lossType: LossType, rng: Rng, replay: Replay, after?: AfterCall): void {
   const g = chk.golden;
   let carry: ActCarry | null = null;
   for (let t = 1; g.has(`${run}/call${t}/batch/inputs`); t++) {
     const c = `${run}/call${t}`;
     const batch: Batch = { inputs: g.i32(`${c}/batch/inputs`), labels: g.i32(`${c}/batch/labels`), puzzleIdentifiers: g.i32(`${c}/batch/puzzle_identifiers`) };
     const B = batch.puzzleIdentifiers.length;
+    if (replay === "per_call" && t >= 2) carry = goldenCarry(chk, model, run, t - 1) ?? carry;
     carry ??= initialCarry(model, B);
     const draws: ExplorationDraws | undefined = g.has(`${c}/explore/rand`) ? { rand: g.f32(`${c}/explore/rand`), randint: g.i32(`${c}/explore/randint`) } : undefined;
-    const traced: Array<[string, Tensor]> = [];
-    const traceName = `trace/call${t}/00_input_embeddings`;
-    const wantTrace = run === "train" && g.has(traceName);
-    const result = actForward(ctx, model, carry, batch, {
-      mode, rng, ...(draws ? { draws } : {}), ...(wantTrace ? { trace: (stage: string, x: Tensor) => { traced.push([stage, x]); } } : {}),
-    });
+    // Numbered stages (input embeddings, every module pass) and, for TRM, the first pass's layers by name;
+    // copied when traced, since the pool reuses a buffer once its pass is done with it.
+    const numbered: Tensor[] = [], named: Array<[string, Tensor]> = [];
+    const stageNames: string[] = [];
+    const wantTrace = run === "train" && g.has(`trace/call${t}/00_input_embeddings`);
+    const trace = (stage: string, x: Tensor): void => {
+      const copy = new Tensor(x.data.slice(), x.shape);
+      if (stage.startsWith("pass")) named.push([stage, copy]);
+      else { numbered.push(copy); stageNames.push(stage); }
+    };
+    const result = actForward(ctx, model, carry, batch, { mode, rng, ...(draws ? { draws } : {}), ...(wantTrace ? { trace } : {}) });
     const loss = actLossHead(ctx, result, lossType);
-    traced.forEach(([stage, x], i) => chk.tensor(`trace/call${t}/${String(i).padStart(2, "0")}_${stage}`, x));
+    numbered.forEach((x, i) => chk.tensor(`trace/call${t}/${String(i).padStart(2, "0")}_${stageNames[i]!}`, x));
+    for (const [stage, x] of named) chk.tensor(`trace/call${t}/${stage}`, x);
     compareCall(chk, c, result, loss);
     after?.(t, result, loss);
     ctx.tape.clear();
     carry = result.carry;
   }
+}
+
+/**
+ * The carry after golden call t of `run` (per_call replay), or null when the folder does not hold its states.
+ * Eval runs of trm-tiny-a leave out z_H/z_L, bit-identical to the train calls' (its README).
+ */
+function goldenCarry(chk: Checker, model: ReasoningModel, run: string, t: number): ActCarry | null {
+  const g = chk.golden;
+  const c = `${run}/call${t}`;
+  const zSource = g.has(`${c}/carry/z_H`) ? c : run === "eval" && g.has(`train/call${t}/carry/z_H`) ? `train/call${t}` : null;
+  if (zSource === null || !g.has(`${c}/carry/steps`)) return null;
+  const shape = g.shape(`${zSource}/carry/z_H`);
+  const halted = g.i32(`${c}/carry/halted`);
+  void model;
+  return {
+    inner: { zH: new Tensor(g.f32(`${zSource}/carry/z_H`), shape), zL: new Tensor(g.f32(`${zSource}/carry/z_L`), shape) },
+    steps: g.i32(`${c}/carry/steps`),
+    halted: Uint8Array.from(halted, (h) => (h ? 1 : 0)),
+    data: {
+      inputs: g.i32(`${c}/carry/current_data/inputs`),
+      labels: g.i32(`${c}/carry/current_data/labels`),
+      puzzleIdentifiers: g.i32(`${c}/carry/current_data/puzzle_identifiers`),
+    },
+  };
 }
 
 function compareCall(chk: Checker, c: string, result: ActResult, loss: ActLoss): void {
@@ -201,13 +255,36 @@ function compareCall(chk: Checker, c: string, result: ActResult, loss: ActLoss):
   chk.tensor(`${c}/out/logits`, outputs.logits);
   chk.tensor(`${c}/out/q_halt_logits`, outputs.qHalt);
   chk.tensor(`${c}/out/q_continue_logits`, outputs.qContinue);
+  if (chk.golden.has(`${c}/out/preds`)) chk.check(`${c}/out/preds`, argmaxLast(outputs.logits), outputs.logits.shape.slice(0, -1));
   if (outputs.targetQContinue !== null) chk.check(`${c}/out/target_q_continue`, outputs.targetQContinue, [B]);
   chk.check(`${c}/loss`, loss.loss.data[0]!, []);
   for (const [k, v] of Object.entries(loss.metrics)) chk.check(`${c}/metrics/${k}`, v as number, []);
   chk.check(`${c}/all_halted`, carry.halted.every((h) => h === 1), []);
 }
 
-function optimizerStep(chk: Checker, kernels: Kernels, model: HrmModel, o: OptimizerSettings): void {
+/** argmax over the last axis, the first index on ties (torch.argmax). */
+function argmaxLast(x: Tensor): Int32Array {
+  const V = x.shape[x.shape.length - 1]!;
+  const out = new Int32Array(x.size / V);
+  for (let r = 0; r < out.length; r++) {
+    let best = 0;
+    for (let j = 1; j < V; j++) if (x.data[r * V + j]! > x.data[r * V + best]!) best = j;
+    out[r] = best;
+  }
+  return out;
+}
+
+/** The official EMAHelper: shadow registered from the initial parameters, one update with the stepped ones. */
+function emaStep(chk: Checker, model: ReasoningModel, initial: Float32Array, mu: number): void {
+  emaUpdate(initial, model.params.flat, mu);
+  let off = 0;
+  for (const p of model.params.adam) {
+    chk.check(`ema/${PREFIX}${p.name}`, initial.subarray(off, off + p.size), p.shape, "updated");
+    off += p.size;
+  }
+}
+
+function optimizerStep(chk: Checker, kernels: Kernels, model: ReasoningModel, o: OptimizerSettings): void {
   const g = chk.golden;
   const params = model.params;
   for (const p of params.adam) {
@@ -262,5 +339,13 @@ function optimUnit(chk: Checker, kernels: Kernels, cfg: Record<string, unknown> 
     const w = g.f32("optim_unit/signsgd/weights_init");
     sparseSignSgdStep(w, g.f32("optim_unit/signsgd/local_weights_grad"), g.i32("optim_unit/signsgd/local_ids"), shape[1]!, num(s, "lr", 1e-2), num(s, "weight_decay", 0.1));
     chk.check("optim_unit/signsgd/weights_updated", w, shape, "updated");
+  }
+  if (g.has("optim_unit/ema/param_init")) {
+    const mu = num(obj(cfg?.["ema"]), "mu", 0.999);
+    const shadow = g.f32("optim_unit/ema/param_init").slice();
+    for (let k = 1; g.has(`optim_unit/ema/step${k}/param`); k++) {
+      emaUpdate(shadow, g.f32(`optim_unit/ema/step${k}/param`), mu);
+      chk.check(`optim_unit/ema/step${k}/shadow`, shadow, [shadow.length], "updated");
+    }
   }
 }

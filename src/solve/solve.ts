@@ -14,8 +14,8 @@ import { sigmoid } from "../losses/bce.js";
 import type { HaltRule } from "./halt-rule.js";
 import { haltsUnder } from "./halt-rule.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
-import type { ActCarry } from "../model/hrm/act.js";
-import { actForward, initialCarry } from "../model/hrm/act.js";
+import type { ActCarry } from "../model/act.js";
+import { actForward, initialCarry } from "../model/act.js";
 import type { HrmModel } from "../model/hrm/model.js";
 
 export type Halting = "fixed" | "adaptive";

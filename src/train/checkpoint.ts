@@ -13,7 +13,7 @@ import { Tensor } from "../engine/tensor.js";
 import { loadModelTensors, modelTensors } from "../io/model-weights.js";
 import type { StoredTensor } from "../io/safetensors.js";
 import { readSafetensors, toFloat32, toInt32, writeSafetensors } from "../io/safetensors.js";
-import type { ActCarry } from "../model/hrm/act.js";
+import type { ActCarry } from "../model/act.js";
 import type { HrmConfig } from "../model/hrm/config.js";
 import { parseHrmConfig } from "../model/hrm/config.js";
 import { HrmModel } from "../model/hrm/model.js";

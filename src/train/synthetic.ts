@@ -1,6 +1,6 @@
 // Random batches of a given shape, for benchmarks and smoke tests (not a dataset).
 import type { Rng } from "../engine/rng.js";
-import type { Batch } from "../model/hrm/act.js";
+import type { Batch } from "../model/act.js";
 import type { HrmConfig } from "../model/hrm/config.js";
 
 export function randomBatch(c: HrmConfig, rng: Rng): Batch {

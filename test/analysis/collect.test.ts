@@ -13,7 +13,7 @@ import type { OpenSplit } from "../../src/data/split-reader.js";
 import { openDatasetSplit } from "../../src/data/split-reader.js";
 import { makeCtx } from "../../src/engine/context.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
-import { actForward, initialCarry } from "../../src/model/hrm/act.js";
+import { actForward, initialCarry } from "../../src/model/act.js";
 import { tinyModel, tinySudokuData } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "hrm-pr-collect-"));

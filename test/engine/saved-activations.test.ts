@@ -12,7 +12,7 @@ import { Tensor } from "../../src/engine/tensor.js";
 import { loadNativeKernels } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { actLossHead } from "../../src/losses/act-loss-head.js";
-import { actForward, initialCarry } from "../../src/model/hrm/act.js";
+import { actForward, initialCarry } from "../../src/model/act.js";
 import { parseHrmConfig } from "../../src/model/hrm/config.js";
 import { HrmModel } from "../../src/model/hrm/model.js";
 import { finish, forwardDone, keepForBackward, withKept } from "../../src/ops/grad.js";

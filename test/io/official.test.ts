@@ -18,7 +18,7 @@ import { readSafetensors, toFloat32, toInt32 } from "../../src/io/safetensors.js
 import { readTorchCheckpoint } from "../../src/io/torch-checkpoint.js";
 import { ZipWriter } from "../../src/io/zip-writer.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
-import { actForward, initialCarry } from "../../src/model/hrm/act.js";
+import { actForward, initialCarry } from "../../src/model/act.js";
 import { checkpointModelConfig, loadCheckpointModel } from "../../src/train/checkpoint.js";
 
 const REF = "../shared/reference/hrm-tiny-a";

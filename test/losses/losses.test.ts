@@ -9,7 +9,7 @@ import { actLossHead } from "../../src/losses/act-loss-head.js";
 import type { LossType } from "../../src/losses/act-loss-head.js";
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from "../../src/losses/softmax-ce.js";
 import { IGNORE_LABEL_ID, logStablemax, stablemaxCrossEntropy, stablemaxCrossEntropyBackward } from "../../src/losses/stablemax-ce.js";
-import type { ActResult } from "../../src/model/hrm/act.js";
+import type { ActResult } from "../../src/model/act.js";
 
 test("stablemax: s(x) = x + 1 for x ≥ 0 and 1/(1 − x) below; log p sums to a distribution", () => {
   const x = [0, 1, -1]; // s = 1, 2, 0.5 → Σ = 3.5

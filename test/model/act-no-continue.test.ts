@@ -6,7 +6,7 @@ import { makeCtx } from "../../src/engine/context.js";
 import { Rng } from "../../src/engine/rng.js";
 import type { Kernels } from "../../src/kernels/kernels.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
-import { actForward, initialCarry } from "../../src/model/hrm/act.js";
+import { actForward, initialCarry } from "../../src/model/act.js";
 import { parseHrmConfig } from "../../src/model/hrm/config.js";
 import { HrmModel } from "../../src/model/hrm/model.js";
 import { actLossHead } from "../../src/losses/act-loss-head.js";

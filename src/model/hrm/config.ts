@@ -2,7 +2,8 @@
 // the edge, and the values derived from it exactly as the official constructors derive them.
 import { ConfigError } from "../../engine/errors.js";
 
-export type PosEncodings = "rope" | "learned";
+/** "none" is TRM-only (its mlp_t Sudoku model has no position signal); HRM accepts rope and learned. */
+export type PosEncodings = "rope" | "learned" | "none";
 export type ForwardDtype = "float32" | "bfloat16";
 
 export interface HrmConfig {
@@ -45,7 +46,7 @@ const defaults: Partial<HrmConfig> = {
   no_ACT_continue: false,
 };
 
-type FieldKind = "posint" | "nonnegint" | "posnum" | "prob" | "bool" | { enum: readonly string[] };
+export type FieldKind = "posint" | "nonnegint" | "posnum" | "prob" | "bool" | { enum: readonly string[] };
 const fields: Record<keyof HrmConfig, FieldKind> = {
   batch_size: "posint",
   seq_len: "posint",
@@ -96,7 +97,7 @@ export function parseHrmConfig(json: unknown, source = "config"): HrmConfig {
   return config;
 }
 
-function checkField(source: string, key: string, kind: FieldKind, value: unknown): unknown {
+export function checkField(source: string, key: string, kind: FieldKind, value: unknown): unknown {
   if (typeof kind === "object") {
     if (typeof value !== "string" || !kind.enum.includes(value)) {
       throw new ConfigError(`${source}: "${key}" must be one of ${kind.enum.map((e) => `"${e}"`).join(", ")}, got ${JSON.stringify(value)}`);
@@ -145,7 +146,7 @@ export interface HrmDims {
 }
 
 /** Python's round(): half to even. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -7,6 +7,7 @@ import type { Tensor } from "../../engine/tensor.js";
 import { addBroadcast, castToCompute, scale, view } from "../../ops/elementwise.js";
 import { embedding } from "../../ops/embedding.js";
 import { concatTokens, padLast } from "../../ops/tokens.js";
+import type { TrmModel } from "../trm/model.js";
 import type { HrmModel } from "./model.js";
 import { puzzleEmbeddingForward } from "./puzzle-embedding.js";
 import type { PuzzleLocal } from "./puzzle-embedding.js";
@@ -14,7 +15,7 @@ import type { PuzzleLocal } from "./puzzle-embedding.js";
 export type Mode = "train" | "eval";
 
 export function inputEmbeddings(
-  ctx: Ctx, m: HrmModel, inputs: Int32Array, puzzleIdentifiers: Int32Array, mode: Mode,
+  ctx: Ctx, m: HrmModel | TrmModel, inputs: Int32Array, puzzleIdentifiers: Int32Array, mode: Mode,
 ): { x: Tensor; puzzleLocal: PuzzleLocal | null } {
   const B = puzzleIdentifiers.length, S = m.config.seq_len, D = m.config.hidden_size, P = m.dims.puzzleEmbLen;
   let x = embedding(ctx, m.p("embed_tokens.embedding_weight"), inputs, [B, S]);

@@ -4,20 +4,21 @@ import type { Rng } from "../../engine/rng.js";
 import type { Tensor } from "../../engine/tensor.js";
 import type { HrmConfig, HrmDims } from "./config.js";
 import { deriveDims } from "./config.js";
-import { HrmParams } from "./params.js";
+import { ModelParams, paramSpecs } from "./params.js";
 import { rotaryTables } from "./rotary.js";
 
 export class HrmModel {
+  readonly family = "hrm" as const;
   readonly config: HrmConfig;
   readonly dims: HrmDims;
-  readonly params: HrmParams;
+  readonly params: ModelParams;
   /** RoPE tables [T, HD] (non-persistent buffers), null with learned positions. */
   readonly rope: { cos: Tensor; sin: Tensor } | null;
 
   constructor(config: HrmConfig) {
     this.config = config;
     this.dims = deriveDims(config);
-    this.params = new HrmParams(config);
+    this.params = new ModelParams(paramSpecs(config));
     this.rope = config.pos_encodings === "rope" ? rotaryTables(this.dims.totalSeqLen, this.dims.headDim, config.rope_theta) : null;
   }
 

@@ -6,7 +6,8 @@ import { roundBf16 } from "../../engine/dtype.js";
 import { CheckpointError } from "../../engine/errors.js";
 import type { Rng } from "../../engine/rng.js";
 import { Tensor, formatShape, numel } from "../../engine/tensor.js";
-import type { HrmConfig } from "./config.js";
+import type { TrmConfig } from "../trm/config.js";
+import type { HrmConfig, HrmDims } from "./config.js";
 import { deriveDims } from "./config.js";
 import { truncNormalInit } from "./init.js";
 
@@ -20,11 +21,15 @@ export interface ParamSpec {
   readonly role: "adam" | "sparse" | "buffer";
 }
 
-/** Every parameter and persistent buffer of the official inner model, in state_dict order. */
-export function paramSpecs(c: HrmConfig): ParamSpec[] {
-  const dims = deriveDims(c);
-  const D = c.hidden_size, HD = dims.headDim, NH = c.num_heads, I = dims.mlpIntermediate;
-  const lecun = (fanIn: number): ParamInit => ({ kind: "truncNormal", std: 1 / Math.sqrt(fanIn) });
+/** Truncated LeCun normal: std 1/sqrt(fan_in) (official CastedLinear). */
+export const lecun = (fanIn: number): ParamInit => ({ kind: "truncNormal", std: 1 / Math.sqrt(fanIn) });
+
+/**
+ * The specs shared by HRM and TRM, in state_dict order: the inner module's own buffers H_init/L_init, then the
+ * token embedding, lm_head, q_head, the puzzle table and the learned positions (the blocks follow).
+ */
+export function ioParamSpecs(c: HrmConfig | TrmConfig, dims: HrmDims): ParamSpec[] {
+  const D = c.hidden_size;
   const specs: ParamSpec[] = [
     { name: "H_init", shape: [D], init: { kind: "truncNormal", std: 1 }, role: "buffer" },
     { name: "L_init", shape: [D], init: { kind: "truncNormal", std: 1 }, role: "buffer" },
@@ -40,21 +45,41 @@ export function paramSpecs(c: HrmConfig): ParamSpec[] {
   if (c.pos_encodings === "learned") {
     specs.push({ name: "embed_pos.embedding_weight", shape: [dims.totalSeqLen, D], init: { kind: "truncNormal", std: 1 / dims.embedScale }, role: "adam" });
   }
+  return specs;
+}
+
+/** The SwiGLU of a block: gate_up_proj [2·I, size] and down_proj [size, I] under `prefix`. */
+export function swigluSpecs(prefix: string, size: number, I: number): ParamSpec[] {
+  return [
+    { name: `${prefix}.gate_up_proj.weight`, shape: [2 * I, size], init: lecun(size), role: "adam" },
+    { name: `${prefix}.down_proj.weight`, shape: [size, I], init: lecun(I), role: "adam" },
+  ];
+}
+
+/** The attention projections of a block under `prefix` (qkv_proj [3·NH·HD, D], o_proj [D, NH·HD]). */
+export function attentionSpecs(prefix: string, D: number, NH: number, HD: number): ParamSpec[] {
+  return [
+    { name: `${prefix}.qkv_proj.weight`, shape: [3 * NH * HD, D], init: lecun(D), role: "adam" },
+    { name: `${prefix}.o_proj.weight`, shape: [D, NH * HD], init: lecun(NH * HD), role: "adam" },
+  ];
+}
+
+/** Every parameter and persistent buffer of the official HRM inner model, in state_dict order. */
+export function paramSpecs(c: HrmConfig): ParamSpec[] {
+  const dims = deriveDims(c);
+  const D = c.hidden_size, HD = dims.headDim, NH = c.num_heads, I = dims.mlpIntermediate;
+  const specs = ioParamSpecs(c, dims);
   for (const [level, layers] of [["H_level", c.H_layers], ["L_level", c.L_layers]] as const) {
     for (let i = 0; i < layers; i++) {
       const p = `${level}.layers.${i}`;
-      specs.push(
-        { name: `${p}.self_attn.qkv_proj.weight`, shape: [3 * NH * HD, D], init: lecun(D), role: "adam" },
-        { name: `${p}.self_attn.o_proj.weight`, shape: [D, NH * HD], init: lecun(NH * HD), role: "adam" },
-        { name: `${p}.mlp.gate_up_proj.weight`, shape: [2 * I, D], init: lecun(D), role: "adam" },
-        { name: `${p}.mlp.down_proj.weight`, shape: [D, I], init: lecun(I), role: "adam" },
-      );
+      specs.push(...attentionSpecs(`${p}.self_attn`, D, NH, HD), ...swigluSpecs(`${p}.mlp`, D, I));
     }
   }
   return specs;
 }
 
-export class HrmParams {
+/** The parameters and buffers of a model family, laid out from its specs (HRM's paramSpecs, TRM's trmParamSpecs). */
+export class ModelParams {
   readonly specs: readonly ParamSpec[];
   /** Every parameter and buffer by official name. */
   readonly tensors: ReadonlyMap<string, Tensor>;
@@ -63,8 +88,8 @@ export class HrmParams {
   readonly flat: Float32Array;
   readonly gradFlat: Float32Array;
 
-  constructor(config: HrmConfig) {
-    this.specs = paramSpecs(config);
+  constructor(specs: readonly ParamSpec[]) {
+    this.specs = specs;
     const adamSpecs = this.specs.filter((s) => s.role === "adam");
     const total = adamSpecs.reduce((n, s) => n + numel(s.shape), 0);
     this.flat = new Float32Array(total);
@@ -104,7 +129,7 @@ export class HrmParams {
   }
 
   /** Initialise every tensor as the official constructor does, drawing from `rng` in state_dict order. */
-  initialize(rng: Rng, forwardDtype: HrmConfig["forward_dtype"]): void {
+  initialize(rng: Rng, forwardDtype: "float32" | "bfloat16"): void {
     for (const s of this.specs) {
       const t = this.get(s.name);
       const data = t.data as Float32Array;

@@ -7,16 +7,17 @@
 // exploration min_halt = (rand < ε)·randint[2, M]; target = σ(is_last ? q_halt' : max(q_halt', q_continue'))
 // from a second no-grad inner pass on the new carry. eval: halted = is_last (every row runs M segments).
 // With no_ACT_continue (TRM's rule, not official HRM): halt on q_halt > 0, and no target pass.
+// TRM's ACT wrapper is this one line for line (trm-spec §4): only the inner forward differs by family.
 // Shapes: B rows, S tokens, T = P + S, D hidden.
-import type { Ctx } from "../../engine/context.js";
-import { ShapeError } from "../../engine/errors.js";
-import type { Rng } from "../../engine/rng.js";
-import { Tensor } from "../../engine/tensor.js";
-import type { Mode } from "./embeddings.js";
-import type { InnerCarry, TraceFn } from "./inner.js";
-import { innerForward } from "./inner.js";
-import type { HrmModel } from "./model.js";
-import type { PuzzleLocal } from "./puzzle-embedding.js";
+import type { Ctx } from "../engine/context.js";
+import { ShapeError } from "../engine/errors.js";
+import type { Rng } from "../engine/rng.js";
+import { Tensor } from "../engine/tensor.js";
+import type { Mode } from "./hrm/embeddings.js";
+import type { InnerCarry, TraceFn } from "./hrm/inner.js";
+import type { PuzzleLocal } from "./hrm/puzzle-embedding.js";
+import type { ReasoningModel } from "./model.js";
+import { modelInnerForward } from "./model.js";
 
 /** One batch of examples; labels already use −100 for ignored positions. */
 export interface Batch {
@@ -71,7 +72,7 @@ export interface ActResult {
 }
 
 /** The official initial_carry: every row halted, so the first call loads every batch row. */
-export function initialCarry(m: HrmModel, B: number): ActCarry {
+export function initialCarry(m: ReasoningModel, B: number): ActCarry {
   const T = m.dims.totalSeqLen, D = m.config.hidden_size, S = m.config.seq_len;
   return {
     inner: { zH: Tensor.zeros([B, T, D]), zL: Tensor.zeros([B, T, D]) },
@@ -81,7 +82,7 @@ export function initialCarry(m: HrmModel, B: number): ActCarry {
   };
 }
 
-function checkBatch(m: HrmModel, B: number, batch: Batch): void {
+function checkBatch(m: ReasoningModel, B: number, batch: Batch): void {
   const S = m.config.seq_len;
   if (batch.inputs.length !== B * S || batch.labels.length !== B * S || batch.puzzleIdentifiers.length !== B) {
     throw new ShapeError(`act: batch should be inputs/labels [B=${B}, S=${S}] and puzzle_identifiers [${B}], got ${batch.inputs.length}, ${batch.labels.length} and ${batch.puzzleIdentifiers.length} elements`);
@@ -94,7 +95,7 @@ function checkBatch(m: HrmModel, B: number, batch: Batch): void {
 }
 
 /** Rows of the carry reset to H_init/L_init and the new batch where `halted`. */
-function resetCarry(m: HrmModel, carry: ActCarry, batch: Batch): { inner: InnerCarry; steps: Int32Array; data: Batch } {
+function resetCarry(m: ReasoningModel, carry: ActCarry, batch: Batch): { inner: InnerCarry; steps: Int32Array; data: Batch } {
   const B = carry.steps.length, S = m.config.seq_len;
   const rowSize = m.dims.totalSeqLen * m.config.hidden_size, D = m.config.hidden_size;
   const zH = carry.inner.zH.data.slice(), zL = carry.inner.zL.data.slice();
@@ -122,12 +123,12 @@ function resetCarry(m: HrmModel, carry: ActCarry, batch: Batch): { inner: InnerC
 
 const sigmoid = (x: number): number => Math.fround(1 / (1 + Math.exp(-x)));
 
-export function actForward(ctx: Ctx, m: HrmModel, carry: ActCarry, batch: Batch, opts: ActOptions): ActResult {
+export function actForward(ctx: Ctx, m: ReasoningModel, carry: ActCarry, batch: Batch, opts: ActOptions): ActResult {
   const B = carry.steps.length;
   checkBatch(m, B, batch);
   const run = (): ActResult => {
     const reset = resetCarry(m, carry, batch);
-    const inner = innerForward(ctx, m, reset.inner, reset.data, opts.mode, opts.trace);
+    const inner = modelInnerForward(ctx, m, reset.inner, reset.data, opts.mode, opts.trace);
     const M = m.config.halt_max_steps;
     const steps = reset.steps.map((s) => s + 1);
     const halted = new Uint8Array(B);
@@ -149,7 +150,7 @@ export function actForward(ctx: Ctx, m: HrmModel, carry: ActCarry, batch: Batch,
       }
       if (!noContinue) {
         // Q target from a second inner pass on the new carry and the same data (no replay buffer, PQN-style).
-        const next = ctx.tape.noGrad(() => innerForward(ctx, m, inner.carry, reset.data, opts.mode));
+        const next = ctx.tape.noGrad(() => modelInnerForward(ctx, m, inner.carry, reset.data, opts.mode));
         targetQContinue = new Float32Array(B);
         for (let b = 0; b < B; b++) {
           const nh = next.qHalt.data[b]!, nc = next.qContinue.data[b]!;
