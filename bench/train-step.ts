@@ -12,8 +12,8 @@ import type { BackendChoice } from "../src/kernels/select.js";
 import { selectKernels } from "../src/kernels/select.js";
 import { actForward, initialCarry } from "../src/model/act.js";
 import { parseHrmConfig } from "../src/model/hrm/config.js";
-import type { HrmConfig } from "../src/model/hrm/config.js";
-import { HrmModel } from "../src/model/hrm/model.js";
+import type { ModelConfig } from "../src/model/model.js";
+import { createModel, familyOf, parseModelConfig } from "../src/model/model.js";
 import { createTrainState, trainStep } from "../src/train/step.js";
 import type { OptimConfig } from "../src/train/step.js";
 import { randomBatch } from "../src/train/synthetic.js";
@@ -24,7 +24,7 @@ import { modelConfigFor } from "../src/train/trainer.js";
 import { bestSeconds } from "./timing.js";
 
 const base = { num_puzzle_identifiers: 1, vocab_size: 11, pos_encodings: "rope", halt_exploration_prob: 0.1, forward_dtype: "float32" };
-const benchPresets: Record<string, HrmConfig> = {
+const benchPresets: Record<string, ModelConfig> = {
   "tiny-a": parseHrmConfig({ ...base, batch_size: 3, seq_len: 16, puzzle_emb_ndim: 64, num_puzzle_identifiers: 5, H_cycles: 2, L_cycles: 2, H_layers: 2, L_layers: 2, hidden_size: 64, expansion: 4, num_heads: 4, halt_max_steps: 4 }),
   paper: parseHrmConfig({ ...base, batch_size: 32, seq_len: 81, puzzle_emb_ndim: 512, H_cycles: 2, L_cycles: 2, H_layers: 4, L_layers: 4, hidden_size: 512, expansion: 4, num_heads: 8, halt_max_steps: 16 }),
 };
@@ -39,7 +39,7 @@ const taskShapes = [
 export const presetNames: readonly string[] = [...Object.keys(benchPresets), ...trainingPresetNames];
 
 /** A bench model: tiny-a (the golden set's), paper, or any training preset's model at its batch on its task's shapes. */
-export function benchPreset(name: string): HrmConfig {
+export function benchPreset(name: string): ModelConfig {
   const own = benchPresets[name];
   if (own !== undefined) return own;
   const json = presetConfig(name);
@@ -52,7 +52,7 @@ export function benchPreset(name: string): HrmConfig {
 
 export const benchOptim: OptimConfig = {
   global_batch_size: 32, lr: 1e-4, lr_min_ratio: 1, lr_warmup_steps: 10, weight_decay: 0.1, beta1: 0.9, beta2: 0.95,
-  puzzle_emb_lr: 1e-2, puzzle_emb_weight_decay: 0.1, loss_type: "stablemax_cross_entropy",
+  puzzle_emb_lr: 1e-2, puzzle_emb_weight_decay: 0.1, loss_type: "stablemax_cross_entropy", ema: null,
 };
 
 export interface BenchResult {
@@ -112,10 +112,10 @@ function isolatedRate(k: Kernels, shapes: Iterable<MatmulDims>): number {
   return flops / (ms * 1e6);
 }
 
-export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "train" | "infer", reps: number, warmup = 1): BenchResult {
+export function benchModel(config: ModelConfig, backend: BackendChoice, mode: "train" | "infer", reps: number, warmup = 1): BenchResult {
   const { kernels, stats } = countingKernels(selectKernels(backend));
   const rng = new Rng(0);
-  const model = HrmModel.create(config, rng);
+  const model = createModel(config, rng);
   const optim = { ...benchOptim, global_batch_size: config.batch_size };
   const state = createTrainState(model, optim, 1000);
   const ctx = makeCtx(kernels);
@@ -151,7 +151,7 @@ export function benchModel(config: HrmConfig, backend: BackendChoice, mode: "tra
 }
 
 /** A training step's median time and peak memory (bench/wasm.ts). */
-export function timeTrainStep(config: HrmConfig, kernels: BackendChoice, reps: number, warmup = 1): { medianMs: number; peakRssMb: number; times: number[] } {
+export function timeTrainStep(config: ModelConfig, kernels: BackendChoice, reps: number, warmup = 1): { medianMs: number; peakRssMb: number; times: number[] } {
   return benchModel(config, kernels, "train", reps, warmup);
 }
 
@@ -169,7 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   const o = args.options;
   const preset = benchPreset(o["preset"] as string);
-  const config = parseHrmConfig({ ...preset, forward_dtype: o["forward-dtype"], batch_size: (o["batch"] as number | undefined) ?? preset.batch_size });
+  const config = parseModelConfig({ ...preset, forward_dtype: o["forward-dtype"], batch_size: (o["batch"] as number | undefined) ?? preset.batch_size }, familyOf(preset));
   const mode = o["mode"] === "infer" ? "infer" : "train";
   const r = benchModel(config, o["kernels"] as BackendChoice, mode, o["reps"] as number, o["warmup"] as number);
   const what = { preset: o["preset"], kernels: o["kernels"], forward_dtype: config.forward_dtype, batch: config.batch_size, mode };

@@ -20,7 +20,7 @@ import type { Kernels } from "../kernels/kernels.js";
 import { PuzzleLoader } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
 import { actForward, initialCarry } from "../model/act.js";
-import type { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
 import { CovarianceAccumulator } from "./covariance.js";
 import type { GramFn } from "./covariance.js";
 import { participationRatio } from "./participation-ratio.js";
@@ -89,7 +89,7 @@ export function kernelGram(kernels: Kernels): GramFn {
   return (out, y, rows, d) => kernels.matmul(out, y, y, { M: d, K: rows, N: d, transA: true });
 }
 
-export function collectStates(outer: Ctx, model: HrmModel, split: OpenSplit, opts: CollectOptions): Collected {
+export function collectStates(outer: Ctx, model: ReasoningModel, split: OpenSplit, opts: CollectOptions): Collected {
   const ctx = frozenWeights(outer);
   const t0 = performance.now();
   const M = model.config.halt_max_steps, D = model.config.hidden_size, S = model.config.seq_len;

@@ -4,7 +4,7 @@
 import { performance } from "node:perf_hooks";
 import type { Ctx } from "../engine/context.js";
 import type { OpenSplit } from "../data/split-reader.js";
-import type { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
 import type { Collected, ModuleName, ProtocolName, ScalingPoint } from "./collect.js";
 import { MODULES, PROTOCOLS, PROTOCOL_DEFINITIONS, collectStates, kernelGram } from "./collect.js";
 import { symmetricEigenvalues } from "./eigen.js";
@@ -82,7 +82,7 @@ function summarize(c: Collected, headline: ProtocolName): ModelResult {
 }
 
 /** Collect states of both models over the same first `puzzles` examples of `split` and summarise them. */
-export function participationReport(ctx: Ctx, models: { trained: HrmModel; untrained: HrmModel }, split: OpenSplit, opts: PrAnalysisOptions): PrReport {
+export function participationReport(ctx: Ctx, models: { trained: ReasoningModel; untrained: ReasoningModel }, split: OpenSplit, opts: PrAnalysisOptions): PrReport {
   const t0 = performance.now();
   const scalingAt = opts.scalingAt ?? DEFAULT_SCALING_AT;
   const run = (which: "trained" | "untrained"): Collected => collectStates(ctx, models[which], split, {

@@ -10,7 +10,7 @@ import type { SplitName } from "../data/format.js";
 import { openDatasetSplit } from "../data/split-reader.js";
 import { backendChoices, selectKernels } from "../kernels/select.js";
 import type { BackendChoice } from "../kernels/select.js";
-import { HrmModel } from "../model/hrm/model.js";
+import { createModel } from "../model/model.js";
 import { DEFAULT_PROTOCOL, PROTOCOLS, parseProtocol } from "../analysis/collect.js";
 import { PR_PICTURE_OPTIONS, prPanels } from "../analysis/pr-picture.js";
 import { DEFAULT_SCALING_AT, formatPrTable, participationReport } from "../analysis/pr-report.js";
@@ -21,6 +21,7 @@ import { renderCurvesPng, renderCurvesSvg } from "../viz/curves.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
 const ANALYSES = ["pr"] as const;
 
@@ -35,6 +36,7 @@ const specs: Record<string, OptionSpec> = {
   seed: { kind: "number", help: "initialisation seed of the untrained twin", default: 0 },
   out: { kind: "string", help: "output folder for pr.json, pr.png, pr.svg", default: "pr-analysis" },
   kernels: { kind: "string", help: `kernel backend: ${backendChoices.join(", ")}`, default: "auto" },
+  weights: weightsOptionSpec,
   progress: { kind: "boolean", help: "show a progress bar", default: true },
   json: { kind: "boolean", help: "print pr.json to stdout instead of the table", default: false },
 };
@@ -85,8 +87,8 @@ export const command: Command = {
     const kernels = selectKernels(backend as BackendChoice);
     const out = o["out"] as string, dir = o["checkpoint"], data = o["data"];
 
-    const trained = loadCheckpointModel(dir);
-    const untrained = HrmModel.create(trained.config, new Rng(seed));
+    const trained = loadCheckpointModel(dir, weightsFromOption(o["weights"]));
+    const untrained = createModel(trained.config, new Rng(seed));
     const opened = openDatasetSplit(data, split as SplitName);
     try {
       const meta = opened.metadata;

@@ -20,7 +20,13 @@ import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
+import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./main.js";
+import type { Ctx } from "../engine/context.js";
+import type { OpenSplit } from "../data/split-reader.js";
+import { solveSudokuTta } from "../eval/sudoku-tta.js";
+import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
+import type { ReasoningModel } from "../model/model.js";
 
 const specs: Record<string, OptionSpec> = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors)" },
@@ -30,7 +36,10 @@ const specs: Record<string, OptionSpec> = {
   "max-examples": { kind: "number", help: "evaluate at most this many examples (0 = all)", default: 0 },
   "loss-type": { kind: "string", help: "stablemax_cross_entropy or softmax_cross_entropy (default: the checkpoint's, else stablemax)" },
   submission: { kind: "string", help: "ARC datasets: where to write the ARC Prize submission", default: "submission.json" },
+  tta: { kind: "number", help: "Sudoku: also solve with K augmented views each, verified against the rules (1 = off)", default: 1 },
+  segments: { kind: "number", help: "Sudoku with --tta: ACT segments per view (default halt_max_steps; more = test-time compute)" },
   kernels: kernelOptionSpec,
+  weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the results as JSON", default: false },
 };
 
@@ -53,6 +62,52 @@ export function formatArc(v: ArcVoteResult): string {
   const lines = [`ARC vote over ${v.rows} predictions, ${v.tasks.length} tasks (${graded} with ground truth):`];
   for (const k of ARC_KS) lines.push(`  pass@${String(k).padEnd(5)} ${(100 * v.passAtK[k]!).toFixed(2)}%`);
   return lines.join("\n");
+}
+
+export interface TtaSummary {
+  readonly views: number;
+  readonly segments: number;
+  readonly puzzles: number;
+  readonly exact_accuracy: number;
+  readonly accuracy: number;
+  readonly verified: number;
+  readonly seconds_per_puzzle: number;
+}
+
+/** The first `count` examples of a Sudoku split solved with K verified views each (src/eval/sudoku-tta.ts). */
+function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number, views: number, segments: number | undefined, batchSize: number): TtaSummary {
+  if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
+  if (segments !== undefined && !(Number.isInteger(segments) && segments >= 1)) throw new UsageError(`--segments must be a positive integer, got ${segments}`);
+  if (model.config.seq_len !== 81) throw new UsageError(`--tta is for Sudoku datasets (seq_len 81); this one has seq_len ${model.config.seq_len}`);
+  const S = 81;
+  const inputs = new Int32Array(count * S), labels = new Int32Array(count * S);
+  let n = 0;
+  for (const set of split.sets) {
+    for (let r = 0; r < set.inputs.rows && n < count; r++, n++) {
+      set.inputs.readRow(r, inputs, n * S);
+      set.labels.readRow(r, labels, n * S);
+    }
+  }
+  const bar = new ProgressBar({ total: count, label: `tta x${views}`, unit: "puzzles" });
+  const r = solveSudokuTta(ctx, model, inputs, { views, batchSize: Math.max(batchSize, views), onBatch: (done) => bar.update(done), ...(segments !== undefined ? { segments } : {}) });
+  bar.finish();
+  let exact = 0, cells = 0, valid = 0;
+  for (let p = 0; p < count; p++) {
+    let right = 0, total = 0;
+    for (let k = 0; k < S; k++) {
+      const y = labels[p * S + k]!;
+      if (y === IGNORE_LABEL_ID) continue;
+      total++;
+      if (r.predictions[p * S + k] === y) right++;
+    }
+    exact += right === total ? 1 : 0;
+    cells += total > 0 ? right / total : 1;
+    valid += r.verified[p]!;
+  }
+  return {
+    views, segments: segments ?? model.config.halt_max_steps, puzzles: count, exact_accuracy: exact / count, accuracy: cells / count,
+    verified: valid / count, seconds_per_puzzle: r.seconds / count,
+  };
 }
 
 export const command: Command = {
@@ -78,7 +133,7 @@ export const command: Command = {
     const kernels = kernelsFromOption(o["kernels"]);
     const dir = o["checkpoint"], data = o["data"];
     const lossType = parseLossType(o["loss-type"] ?? checkpointLossType(dir) ?? "stablemax_cross_entropy");
-    const model = loadCheckpointModel(dir);
+    const model = loadCheckpointModel(dir, weightsFromOption(o["weights"]));
     const opened = openDatasetSplit(data, split as SplitName);
     try {
       const meta = opened.metadata;
@@ -113,18 +168,21 @@ export const command: Command = {
         batchSize, lossType, maxExamples, onBatch: (done) => bar.update(done), ...(onFinalSegment ? { onFinalSegment } : {}),
       });
       bar.finish();
+      const tta = (o["tta"] as number) > 1 || o["segments"] !== undefined ? runTta(makeCtx(kernels), model, opened, wanted, o["tta"] as number, o["segments"] as number | undefined, batchSize) : null;
       const vote = voter?.finish() ?? null;
       if (vote !== null) writeFileAtomicSync(o["submission"] as string, JSON.stringify(vote.submission) + "\n");
       if (o["json"]) {
         console.log(JSON.stringify({
           checkpoint: dir, data, split, kernels: kernels.name, loss_type: lossType, batch_size: batchSize, count: result.count, seconds: result.seconds,
-          metrics: result.metrics, per_segment: result.perSegment,
+          metrics: result.metrics, per_segment: result.perSegment, ...(tta ? { tta } : {}),
           ...(vote ? { arc: { pass_at_k: vote.passAtK, tasks: vote.tasks.length, rows: vote.rows, submission: o["submission"] } } : {}),
         }));
       } else {
         console.log(`checkpoint ${dir} on ${data} (${split}), kernels ${kernels.name}, loss ${lossType}, batch ${batchSize}\n`);
         console.log(formatEval(result));
         if (vote) console.log(`\n${formatArc(vote)}\n  submission: ${o["submission"]}`);
+        if (tta) console.log(`\ntest-time augmentation: ${tta.views} view(s) x ${tta.segments} segments per puzzle: exact accuracy ${(100 * tta.exact_accuracy).toFixed(2)}% ` +
+          `(${(100 * tta.verified).toFixed(2)}% had a view satisfying the rules), ${(1000 * tta.seconds_per_puzzle).toFixed(0)} ms per puzzle`);
       }
       return 0;
     } finally {

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import("./demo.js")).command,
   eval: async () => (await import("./eval.js")).command,
   export: async () => (await import("./export.js")).command,
+  freeze: async () => (await import("./freeze.js")).command,
   import: async () => (await import("./import.js")).command,
   solve: async () => (await import("./solve.js")).command,
 };

@@ -10,7 +10,7 @@ import { shortestPathProblem } from "../data/maze/path.js";
 import { encodeSudoku } from "../data/sudoku/grid.js";
 import { parseBoard, solutionProblem } from "../data/sudoku/grid.js";
 import { solveSudoku } from "../data/sudoku/solver.js";
-import type { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
 import { arcToLabels, arcToTokens, mazeToTokens, sudokuToTokens, tokensToArc, tokensToMaze, tokensToSudoku } from "../solve/codecs.js";
 import type { Highlight, TaskKind } from "../solve/render.js";
 import { renderTrace } from "../solve/render.js";
@@ -20,6 +20,7 @@ import { loadCheckpointModel } from "../train/checkpoint.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
+import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./main.js";
 
 const specs: Record<string, OptionSpec> = {
@@ -33,6 +34,7 @@ const specs: Record<string, OptionSpec> = {
   halting: { kind: "string", help: "fixed (halt_max_steps segments, as the official eval) or adaptive (stop when q_halt > q_continue; q_halt > 0 for a model trained with no_ACT_continue)", default: "fixed" },
   "max-segments": { kind: "number", help: "segment limit (default halt_max_steps; may exceed it)" },
   kernels: kernelOptionSpec,
+  weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the trace as JSON", default: false },
   color: { kind: "boolean", help: "highlight with ANSI colours (default: when stdout is a terminal; else [brackets])" },
 };
@@ -45,14 +47,14 @@ interface Prepared {
   readonly verdict: (final: Int32Array) => string;
 }
 
-function requireShape(model: HrmModel, what: string, seqLen: number, vocab: number): void {
+function requireShape(model: ReasoningModel, what: string, seqLen: number, vocab: number): void {
   const c = model.config;
   if (c.seq_len !== seqLen || c.vocab_size !== vocab) {
     throw new ConfigError(`${what} needs a model with seq_len ${seqLen} and vocab_size ${vocab}; this checkpoint has seq_len ${c.seq_len}, vocab_size ${c.vocab_size}`);
   }
 }
 
-function prepareSudoku(model: HrmModel, text: string): Prepared {
+function prepareSudoku(model: ReasoningModel, text: string): Prepared {
   requireShape(model, "--sudoku", 81, 11);
   const inputs = sudokuToTokens(text);
   const board = parseBoard(text.trim(), "sudoku", true);
@@ -74,7 +76,7 @@ function prepareSudoku(model: HrmModel, text: string): Prepared {
   };
 }
 
-function prepareMaze(model: HrmModel, file: string): Prepared {
+function prepareMaze(model: ReasoningModel, file: string): Prepared {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -96,7 +98,7 @@ function prepareMaze(model: HrmModel, file: string): Prepared {
   };
 }
 
-async function prepareArc(model: HrmModel, file: string, index: number, dataDir: string | undefined, puzzleId: number | undefined): Promise<Prepared> {
+async function prepareArc(model: ReasoningModel, file: string, index: number, dataDir: string | undefined, puzzleId: number | undefined): Promise<Prepared> {
   requireShape(model, "--arc", 900, 12);
   const name = file.replace(/^.*[\\/]/, "").replace(/\.json$/i, "");
   const task = await readArcTask(file, name);
@@ -145,7 +147,7 @@ export const command: Command = {
     const maxSegments = o["max-segments"] as number | undefined;
     if (maxSegments !== undefined && !(Number.isInteger(maxSegments) && maxSegments >= 1)) throw new UsageError(`--max-segments must be a positive integer, got ${maxSegments}`);
     const kernels = kernelsFromOption(o["kernels"]);
-    const model = loadCheckpointModel(o["checkpoint"]);
+    const model = loadCheckpointModel(o["checkpoint"], weightsFromOption(o["weights"]));
     const prep = tasks[0] === "sudoku" ? prepareSudoku(model, o["sudoku"] as string)
       : tasks[0] === "maze" ? prepareMaze(model, o["maze"] as string)
       : await prepareArc(model, o["arc"] as string, o["test-index"] as number, o["data"] as string | undefined, o["puzzle-id"] as number | undefined);

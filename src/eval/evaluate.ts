@@ -11,7 +11,7 @@ import { sigmoid } from "../losses/bce.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
 import type { Batch as ModelBatch } from "../model/act.js";
 import { actForward, initialCarry } from "../model/act.js";
-import type { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
 import type { Batch as LoaderBatch } from "../data/loader.js";
 import { PuzzleLoader } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
@@ -62,7 +62,7 @@ export function toModelBatch(b: LoaderBatch): ModelBatch {
   return { inputs: b.inputs, labels: b.labels, puzzleIdentifiers: b.puzzleIdentifiers };
 }
 
-export function evaluateSplit(outer: Ctx, model: HrmModel, split: OpenSplit, opts: EvalOptions): EvalResult {
+export function evaluateSplit(outer: Ctx, model: ReasoningModel, split: OpenSplit, opts: EvalOptions): EvalResult {
   const ctx = frozenWeights(outer);
   const t0 = performance.now();
   const loader = new PuzzleLoader(split, { seed: 0, globalBatchSize: opts.batchSize });

@@ -16,7 +16,7 @@ import { haltsUnder } from "./halt-rule.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
 import type { ActCarry } from "../model/act.js";
 import { actForward, initialCarry } from "../model/act.js";
-import type { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
 
 export type Halting = "fixed" | "adaptive";
 
@@ -84,7 +84,7 @@ function score(pred: Int32Array, labels: Int32Array): { accuracy: number; exact:
   return { accuracy: valid === 0 ? 1 : right / valid, exact: right === valid };
 }
 
-export function solvePuzzle(outer: Ctx, model: HrmModel, input: SolveInput, opts: SolveOptions): SolveResult {
+export function solvePuzzle(outer: Ctx, model: ReasoningModel, input: SolveInput, opts: SolveOptions): SolveResult {
   const ctx = frozenWeights(outer);
   const { seq_len: S, vocab_size: V, halt_max_steps: M, num_puzzle_identifiers: N } = model.config;
   if (input.inputs.length !== S) throw new ShapeError(`solvePuzzle: inputs has ${input.inputs.length} tokens, the model's seq_len is ${S}`);

@@ -1,7 +1,9 @@
 // Run checkpoints: everything needed to continue a run exactly, in one folder written atomically
 // (built as `<name>.tmp-<pid>` and renamed), the last K kept.
-//   config.json        the training config and the model config (official field names)
-//   model.safetensors  parameters and buffers under official names (`model.inner.*`), F32
+//   config.json        the training config, the model config (official field names) and model_family
+//   model.safetensors  parameters and buffers under official names (`model.inner.*`), F32: the live weights
+//   ema.safetensors    with EMA on: the EMA parameters (official names, no buffers), what eval and solve
+//                      load by default, as the official TRM pretrain evaluates and saves its EMA copy
 //   optimizer.safetensors  AdamATan2 exp_avg / exp_avg_sq (flat, model.parameters() order)
 //   carry.safetensors  the persistent training carry (z_H, z_L, steps, halted, current data)
 //   state.json         step, Adam step, RNG states, loader position
@@ -14,9 +16,8 @@ import { loadModelTensors, modelTensors } from "../io/model-weights.js";
 import type { StoredTensor } from "../io/safetensors.js";
 import { readSafetensors, toFloat32, toInt32, writeSafetensors } from "../io/safetensors.js";
 import type { ActCarry } from "../model/act.js";
-import type { HrmConfig } from "../model/hrm/config.js";
-import { parseHrmConfig } from "../model/hrm/config.js";
-import { HrmModel } from "../model/hrm/model.js";
+import type { ModelConfig, ReasoningModel } from "../model/model.js";
+import { familyOf, newModel, parseFamily, parseModelConfig } from "../model/model.js";
 import type { TrainState } from "./step.js";
 
 export interface LoaderPosition {
@@ -32,6 +33,8 @@ export interface CheckpointState {
   readonly rng: RngState;
   readonly loader: LoaderPosition;
   readonly elapsedSeconds: number;
+  /** EMA updates applied (present when the run keeps an EMA). */
+  readonly emaUpdates?: number;
 }
 
 export const CHECKPOINT_PREFIX = "step_";
@@ -84,14 +87,15 @@ export function saveCheckpoint(runDir: string, trainConfig: unknown, state: Trai
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    writeFileSync(join(tmp, "config.json"), JSON.stringify({ train: trainConfig, model: state.model.config }, null, 2));
+    writeFileSync(join(tmp, "config.json"), JSON.stringify({ train: trainConfig, model_family: state.model.family, model: state.model.config }, null, 2));
     writeSafetensors(join(tmp, "model.safetensors"), modelTensors(state.model), { format: "hrm", step: String(state.step) });
+    if (state.ema !== null) writeSafetensors(join(tmp, EMA_FILE), emaTensors(state.model, state.ema.shadow), { format: "hrm", step: String(state.step), ema_updates: String(state.ema.updates) });
     writeSafetensors(join(tmp, "optimizer.safetensors"), new Map<string, StoredTensor>([
       ["adam/exp_avg", { dtype: "F32", shape: [state.adam.expAvg.length], data: state.adam.expAvg }],
       ["adam/exp_avg_sq", { dtype: "F32", shape: [state.adam.expAvgSq.length], data: state.adam.expAvgSq }],
     ]));
     if (state.carry !== null) writeSafetensors(join(tmp, "carry.safetensors"), carryTensors(state.carry));
-    const st: CheckpointState = { step: state.step, adamStep: state.adam.step, ...extra };
+    const st: CheckpointState = { step: state.step, adamStep: state.adam.step, ...extra, ...(state.ema !== null ? { emaUpdates: state.ema.updates } : {}) };
     writeFileSync(join(tmp, "state.json"), JSON.stringify(st, null, 2));
     rmSync(final, { recursive: true, force: true });
     renameSync(tmp, final);
@@ -113,18 +117,85 @@ function readJson(path: string): unknown {
   }
 }
 
-/** The model config stored in a checkpoint folder. */
-export function checkpointModelConfig(dir: string): HrmConfig {
-  const cfg = readJson(join(dir, "config.json")) as { model?: unknown };
-  if (typeof cfg !== "object" || cfg === null || cfg.model === undefined) throw new CheckpointError(`${dir}/config.json: no "model" config`);
-  return parseHrmConfig(cfg.model, `${dir}/config.json model`);
+const EMA_FILE = "ema.safetensors";
+
+/** The EMA shadow under the official names of the Adam parameters it covers. */
+function emaTensors(model: ReasoningModel, shadow: Float32Array): Map<string, StoredTensor> {
+  const out = new Map<string, StoredTensor>();
+  let off = 0;
+  for (const p of model.params.adam) {
+    out.set(`model.inner.${p.name!}`, { dtype: "F32", shape: p.shape, data: shadow.subarray(off, off + p.size) });
+    off += p.size;
+  }
+  return out;
 }
 
+/** Read ema.safetensors into a flat shadow laid out as model.params.flat. */
+function readEmaShadow(dir: string, model: ReasoningModel): Float32Array {
+  const path = join(dir, EMA_FILE);
+  const tensors = readSafetensors(path).tensors;
+  const shadow = new Float32Array(model.params.flat.length);
+  let off = 0;
+  for (const p of model.params.adam) {
+    const t = tensors.get(`model.inner.${p.name!}`);
+    if (t === undefined || t.data.length !== p.size) throw new CheckpointError(`${path}: expected "model.inner.${p.name!}" with ${p.size} values`);
+    shadow.set(toFloat32(t), off);
+    off += p.size;
+  }
+  return shadow;
+}
+
+/** Whether a checkpoint folder holds EMA weights. */
+export function hasEmaWeights(dir: string): boolean {
+  return existsSync(join(dir, EMA_FILE));
+}
+
+/** The model family and config stored in a checkpoint folder (HRM when it names no family: older folders). */
+export function checkpointModelConfig(dir: string): ModelConfig {
+  const cfg = readJson(join(dir, "config.json")) as { model?: unknown; model_family?: unknown };
+  if (typeof cfg !== "object" || cfg === null || cfg.model === undefined) throw new CheckpointError(`${dir}/config.json: no "model" config`);
+  const family = parseFamily(cfg.model_family, `${dir}/config.json model_family`);
+  return parseModelConfig(cfg.model, family, `${dir}/config.json model`);
+}
+
+/**
+ * Which weights to load: "ema" (the EMA copy, an error if the folder has none), "live" (the trained
+ * parameters themselves), or "auto" (EMA when the folder has it, as the official TRM evaluates).
+ */
+export type WeightChoice = "auto" | "ema" | "live";
+
 /** Load only the model of a checkpoint folder (for eval, solve, analysis). */
-export function loadCheckpointModel(dir: string): HrmModel {
-  const model = new HrmModel(checkpointModelConfig(dir));
+export function loadCheckpointModel(dir: string, weights: WeightChoice = "auto"): ReasoningModel {
+  const model = newModel(checkpointModelConfig(dir));
   loadModelTensors(model, readSafetensors(join(dir, "model.safetensors")).tensors, `${dir}/model.safetensors`);
+  const ema = hasEmaWeights(dir);
+  if (weights === "ema" && !ema) throw new CheckpointError(`${dir}: no ${EMA_FILE} (the run kept no EMA); use the live weights`);
+  if (ema && weights !== "live") model.params.flat.set(readEmaShadow(dir, model));
   return model;
+}
+
+/**
+ * An inference folder of `model` as it is now (config.json + model.safetensors, no optimizer, carry or EMA
+ * file), written atomically: what the web page ships and what any command loads without --weights.
+ */
+export function writeInferenceCheckpoint(outDir: string, model: ReasoningModel, meta: Record<string, unknown>): void {
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    writeFileSync(join(tmp, "config.json"), `${JSON.stringify({ ...meta, model_family: model.family, model: model.config }, null, 2)}\n`);
+    writeSafetensors(join(tmp, "model.safetensors"), modelTensors(model), { format: "hrm" });
+    rmSync(outDir, { recursive: true, force: true });
+    renameSync(tmp, outDir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Which weights loadCheckpointModel(dir, weights) gives. */
+export function loadedWeights(dir: string, weights: WeightChoice = "auto"): "ema" | "live" {
+  return weights === "live" || !hasEmaWeights(dir) ? "live" : "ema";
 }
 
 export interface LoadedCheckpoint {
@@ -134,10 +205,14 @@ export interface LoadedCheckpoint {
   readonly carry: ActCarry | null;
   readonly expAvg: Float32Array;
   readonly expAvgSq: Float32Array;
+  /** The EMA shadow (flat, as model.params.flat), when the checkpoint has one. */
+  readonly emaShadow: Float32Array | null;
 }
 
 /** Everything to resume a run into an already built `model` (weights are loaded into it). */
-export function loadCheckpointInto(dir: string, model: HrmModel): LoadedCheckpoint {
+export function loadCheckpointInto(dir: string, model: ReasoningModel): LoadedCheckpoint {
+  const stored = checkpointModelConfig(dir);
+  if (familyOf(stored) !== model.family) throw new CheckpointError(`${dir}: a ${familyOf(stored).toUpperCase()} checkpoint cannot resume a ${model.family.toUpperCase()} run`);
   const cfg = readJson(join(dir, "config.json")) as { train?: unknown };
   loadModelTensors(model, readSafetensors(join(dir, "model.safetensors")).tensors, `${dir}/model.safetensors`);
   const opt = readSafetensors(join(dir, "optimizer.safetensors")).tensors;
@@ -148,5 +223,6 @@ export function loadCheckpointInto(dir: string, model: HrmModel): LoadedCheckpoi
   const carryPath = join(dir, "carry.safetensors");
   const carry = existsSync(carryPath) ? carryFrom(readSafetensors(carryPath).tensors, carryPath) : null;
   const state = readJson(join(dir, "state.json")) as CheckpointState;
-  return { dir, trainConfig: cfg.train, state, carry, expAvg: toFloat32(expAvg), expAvgSq: toFloat32(expAvgSq) };
+  const emaShadow = hasEmaWeights(dir) ? readEmaShadow(dir, model) : null;
+  return { dir, trainConfig: cfg.train, state, carry, expAvg: toFloat32(expAvg), expAvgSq: toFloat32(expAvgSq), emaShadow };
 }

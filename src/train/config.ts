@@ -4,8 +4,11 @@ import { ConfigError } from "../engine/errors.js";
 import type { LossType } from "../losses/act-loss-head.js";
 import { lossTypes } from "../losses/act-loss-head.js";
 import type { ForwardDtype, PosEncodings } from "../model/hrm/config.js";
+import type { ModelFamily } from "../model/model.js";
 
 export interface ArchConfig {
+  /** Model family: "hrm" (official hrm_v1) or "trm" (the Tiny Recursive Model); default hrm. */
+  readonly name: ModelFamily;
   readonly H_cycles: number;
   readonly L_cycles: number;
   readonly H_layers: number;
@@ -22,8 +25,12 @@ export interface ArchConfig {
   readonly rms_norm_eps: number;
   readonly rope_theta: number;
   readonly loss_type: LossType;
-  /** TRM's halting rule instead of the official Q-continue target (see HrmConfig); optional, default false. */
+  /** TRM's halting rule instead of the official Q-continue target (see HrmConfig); optional, default false (true for TRM). */
   readonly no_ACT_continue: boolean;
+  /** TRM only: token-mixing SwiGLU instead of attention (default false). */
+  readonly mlp_t: boolean;
+  /** TRM only: puzzle-prefix tokens (default 16; 0 = ceil(puzzle_emb_ndim / hidden_size)). */
+  readonly puzzle_emb_len: number;
 }
 
 export interface TrainConfig {
@@ -42,6 +49,12 @@ export interface TrainConfig {
   readonly puzzle_emb_lr: number;
   readonly seed: number;
   readonly arch: ArchConfig;
+  /** Keep an EMA of the parameters (official TRM `ema`); evaluation and `hrm eval`/`solve` use it by default. */
+  readonly ema: boolean;
+  /** The EMA's mu (official `ema_rate`, 0.999). */
+  readonly ema_rate: number;
+  /** Rate of update t = min(ema_rate, (1+t)/(10+t)): an average that suits runs of a few hundred steps. */
+  readonly ema_warmup: boolean;
   // --- this project's run settings ---
   /** Where checkpoints, metrics.jsonl and pictures go. */
   readonly run_dir: string;
@@ -64,13 +77,15 @@ export interface TrainConfig {
 type Kind = "string" | "posint" | "nonnegint" | "int" | "num" | "nonneg" | "prob" | "bool" | { enum: readonly string[] };
 
 const archFields: Record<keyof ArchConfig, Kind> = {
-  H_cycles: "posint", L_cycles: "posint", H_layers: "posint", L_layers: "posint", hidden_size: "posint", num_heads: "posint",
-  expansion: "num", puzzle_emb_ndim: "nonnegint", pos_encodings: { enum: ["rope", "learned"] }, halt_max_steps: "posint",
+  name: { enum: ["hrm", "trm"] }, mlp_t: "bool", puzzle_emb_len: "nonnegint",
+  H_cycles: "posint", L_cycles: "posint", H_layers: "nonnegint", L_layers: "posint", hidden_size: "posint", num_heads: "posint",
+  expansion: "num", puzzle_emb_ndim: "nonnegint", pos_encodings: { enum: ["rope", "learned", "none"] }, halt_max_steps: "posint",
   halt_exploration_prob: "prob", forward_dtype: { enum: ["float32", "bfloat16"] }, rms_norm_eps: "num", rope_theta: "num",
   loss_type: { enum: lossTypes }, no_ACT_continue: "bool",
 };
 /** Keys that may be left out (added after configs were first written); everything else is required. */
-const archDefaults: Readonly<Record<string, unknown>> = { no_ACT_continue: false };
+const archDefaults: Readonly<Record<string, unknown>> = { no_ACT_continue: false, name: "hrm", mlp_t: false, puzzle_emb_len: 16 };
+const trainDefaults: Readonly<Record<string, unknown>> = { ema: false, ema_rate: 0.999, ema_warmup: false };
 
 const trainFields: Record<Exclude<keyof TrainConfig, "arch">, Kind> = {
   data_path: "string", global_batch_size: "posint", epochs: "posint", eval_interval: "posint", checkpoint_every_eval: "bool",
@@ -78,6 +93,7 @@ const trainFields: Record<Exclude<keyof TrainConfig, "arch">, Kind> = {
   puzzle_emb_weight_decay: "nonneg", puzzle_emb_lr: "nonneg", seed: "int", run_dir: "string",
   kernels: { enum: ["auto", "native", "wasm", "reference"] }, checkpoint_every_steps: "nonnegint", keep_checkpoints: "posint",
   eval_max_examples: "nonnegint", max_minutes: "nonneg", max_steps: "nonnegint", eval_every_steps: "nonnegint",
+  ema: "bool", ema_rate: "prob", ema_warmup: "bool",
 };
 
 function check(path: string, kind: Kind, v: unknown): unknown {
@@ -117,7 +133,7 @@ function checkObject(json: unknown, fields: Record<string, Kind>, path: string, 
 
 /** Parse a complete training config (e.g. a preset merged with a file and overrides). */
 export function parseTrainConfig(json: unknown): TrainConfig {
-  const out = checkObject(json, trainFields, "", { arch: (v) => checkObject(v, archFields, "arch", {}, archDefaults) });
+  const out = checkObject(json, trainFields, "", { arch: (v) => checkObject(v, archFields, "arch", {}, archDefaults) }, trainDefaults);
   const c = out as unknown as TrainConfig;
   if (c.epochs % c.eval_interval !== 0) throw new ConfigError(`config: epochs (${c.epochs}) must be a multiple of eval_interval (${c.eval_interval})`);
   return c;

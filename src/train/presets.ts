@@ -6,7 +6,7 @@ import type { ArchConfig } from "./config.js";
 const paperArch: ArchConfig = {
   H_cycles: 2, L_cycles: 2, H_layers: 4, L_layers: 4, hidden_size: 512, num_heads: 8, expansion: 4, puzzle_emb_ndim: 512,
   pos_encodings: "rope", halt_max_steps: 16, halt_exploration_prob: 0.1, forward_dtype: "float32", rms_norm_eps: 1e-5,
-  rope_theta: 10000, loss_type: "stablemax_cross_entropy", no_ACT_continue: false,
+  rope_theta: 10000, loss_type: "stablemax_cross_entropy", no_ACT_continue: false, name: "hrm", mlp_t: false, puzzle_emb_len: 16,
 };
 
 const runDefaults = {
@@ -57,7 +57,53 @@ const cpu = {
   },
 } as const;
 
-export const presetNames = [...Object.keys(official), ...Object.keys(cpu)] as const;
+/** config/arch/trm.yaml (trm-spec §6): one 2-layer network, 16-token puzzle prefix, EMA 0.999. */
+const trmArch: ArchConfig = {
+  ...paperArch, name: "trm", H_cycles: 3, L_cycles: 6, H_layers: 0, L_layers: 2, mlp_t: false, puzzle_emb_len: 16,
+  no_ACT_continue: true, forward_dtype: "bfloat16",
+};
+const trmRun = { ema: true, ema_rate: 0.999, ema_warmup: false } as const;
+
+/** Official TRM runs (README commands + cfg_pretrain.yaml, trm-spec §6). */
+const trmOfficial = {
+  "trm-sudoku-extreme": { ...official["sudoku-extreme-1k"], ...trmRun, epochs: 50000, eval_interval: 5000, arch: { ...trmArch, mlp_t: true, pos_encodings: "none" } },
+  "trm-sudoku-extreme-att": { ...official["sudoku-extreme-1k"], ...trmRun, epochs: 50000, eval_interval: 5000, arch: trmArch },
+  "trm-maze-30x30-hard": { ...official["maze-30x30-hard-1k"], ...trmRun, epochs: 50000, eval_interval: 5000, arch: { ...trmArch, L_cycles: 4 } },
+  "trm-arc-1": { ...official["arc-1"], ...trmRun, arch: { ...trmArch, L_cycles: 4 } },
+  "trm-arc-2": { ...official["arc-2"], ...trmRun, arch: { ...trmArch, L_cycles: 4 } },
+} as const;
+
+/** TRM at CPU scale: the configuration of the issue's PyTorch reference (hidden 128, mlp_t, 4 ACT steps). */
+const trmCpuArch: ArchConfig = {
+  ...trmArch, hidden_size: 128, num_heads: 4, puzzle_emb_ndim: 128, halt_max_steps: 4, forward_dtype: "float32",
+};
+
+const trmCpu = {
+  /**
+   * 9x9 Sudoku on 2 CPU cores with TRM: mlp_t token mixer, no positions, H/L cycles 3/6, 4 ACT steps, batch
+   * 64, lr 1e-3 after 100 warm-up steps, EMA with the short-run warm-up (an un-warmed 0.999 average is still
+   * mostly the initial weights after a few hundred steps).
+   */
+  "trm-sudoku-cpu": {
+    data_path: "data/sudoku-gen-k30-aug-1000", global_batch_size: 64, epochs: 5000, eval_interval: 5000, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 100, arch: { ...trmCpuArch, mlp_t: true, pos_encodings: "none" },
+    max_minutes: 30, eval_every_steps: 100, checkpoint_every_steps: 100, ema: true, ema_rate: 0.999, ema_warmup: true,
+  },
+  "trm-maze-cpu": {
+    data_path: "data/maze-30x30-gen-1k", global_batch_size: 16, epochs: 1000, eval_interval: 1000, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 100, arch: { ...trmCpuArch, L_cycles: 4 }, max_minutes: 60,
+    eval_every_steps: 200, eval_max_examples: 200, checkpoint_every_steps: 200, ema: true, ema_rate: 0.999, ema_warmup: true,
+  },
+  /** A few-second TRM for tests and smoke runs. */
+  "trm-tiny": {
+    data_path: "data/sudoku-tiny", global_batch_size: 8, epochs: 100, eval_interval: 100, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 5,
+    arch: { ...trmCpuArch, hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 2, halt_max_steps: 2, H_cycles: 2, L_cycles: 2, mlp_t: true, pos_encodings: "none" },
+    checkpoint_every_steps: 5, eval_max_examples: 16, ema: true, ema_rate: 0.999, ema_warmup: true,
+  },
+} as const;
+
+export const presetNames = [...Object.keys(official), ...Object.keys(cpu), ...Object.keys(trmOfficial), ...Object.keys(trmCpu)] as const;
 
 /** The full config object of a preset (still to be parsed, so overrides can be merged first). */
 export function presetConfig(name: string): Record<string, unknown> | null {
@@ -66,6 +112,12 @@ export function presetConfig(name: string): Record<string, unknown> | null {
   }
   if (name in cpu) {
     return { ...runDefaults, run_dir: `runs/${name}`, ...cpu[name as keyof typeof cpu] };
+  }
+  if (name in trmOfficial) {
+    return { ...runDefaults, run_dir: `runs/${name}`, ...trmOfficial[name as keyof typeof trmOfficial] };
+  }
+  if (name in trmCpu) {
+    return { ...runDefaults, run_dir: `runs/${name}`, ...trmCpu[name as keyof typeof trmCpu] };
   }
   return null;
 }

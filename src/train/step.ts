@@ -2,7 +2,8 @@
 //   carry ← initial_carry on the first step; one ACT segment (halted rows take the new batch's rows) with
 //   exploration and the Q target; loss head; backward of loss / global_batch_size; step counter += 1;
 //   sign-SGD on the puzzle-embedding rows of this batch and AdamATan2 on every parameter, each at its
-//   scheduled learning rate; metrics reduced as the official code logs them.
+//   scheduled learning rate, then the EMA update (TRM's pretrain, when enabled); metrics reduced as the
+//   official code logs them.
 import type { Ctx } from "../engine/context.js";
 import { stepScope } from "../engine/context.js";
 import type { Rng } from "../engine/rng.js";
@@ -10,8 +11,10 @@ import type { ActLoss, ActMetrics, LossType } from "../losses/act-loss-head.js";
 import { actLossHead } from "../losses/act-loss-head.js";
 import type { ActCarry, Batch } from "../model/act.js";
 import { actForward, initialCarry } from "../model/act.js";
-import type { HrmModel } from "../model/hrm/model.js";
+import type { ReasoningModel } from "../model/model.js";
 import { AdamAtan2 } from "../optim/adam-atan2.js";
+import type { EmaOptions } from "../optim/ema.js";
+import { Ema } from "../optim/ema.js";
 import { lrAt } from "../optim/schedule.js";
 import { sparseSignSgdStep } from "../optim/sign-sgd-sparse.js";
 
@@ -27,23 +30,28 @@ export interface OptimConfig {
   readonly puzzle_emb_lr: number;
   readonly puzzle_emb_weight_decay: number;
   readonly loss_type: LossType;
+  /** EMA of the parameters after every step (official TRM `ema`, `ema_rate`), with the short-run warm-up option. */
+  readonly ema: EmaOptions | null;
 }
 
 /** Everything a training run carries from step to step (and a checkpoint saves). */
 export interface TrainState {
-  readonly model: HrmModel;
+  readonly model: ReasoningModel;
   readonly adam: AdamAtan2;
+  /** The EMA shadow of the Adam parameters (null without EMA). */
+  readonly ema: Ema | null;
   carry: ActCarry | null;
   /** Optimizer steps taken. */
   step: number;
   readonly totalSteps: number;
 }
 
-export function createTrainState(model: HrmModel, optim: OptimConfig, totalSteps: number): TrainState {
+export function createTrainState(model: ReasoningModel, optim: OptimConfig, totalSteps: number): TrainState {
   const p = model.params;
   return {
     model,
     adam: new AdamAtan2(p.flat, p.gradFlat, { beta1: optim.beta1, beta2: optim.beta2, weightDecay: optim.weight_decay }),
+    ema: optim.ema === null ? null : new Ema(p.flat, optim.ema),
     carry: null,
     step: 0,
     totalSteps,
@@ -92,5 +100,6 @@ function trainStepInScope(ctx: Ctx, state: TrainState, batch: Batch, optim: Opti
   }
   const lr = schedule(optim.lr);
   state.adam.update(ctx.kernels, lr);
+  state.ema?.update(model.params.flat);
   return { loss, metrics: reduceTrainMetrics(loss.metrics, optim.global_batch_size, lr), lr };
 }

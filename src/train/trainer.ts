@@ -14,9 +14,9 @@ import type { OpenSplit } from "../data/split-reader.js";
 import { openDatasetSplit } from "../data/split-reader.js";
 import { evaluateSplit, toModelBatch } from "../eval/evaluate.js";
 import type { EvalResult } from "../eval/evaluate.js";
-import { parseHrmConfig } from "../model/hrm/config.js";
-import type { HrmConfig } from "../model/hrm/config.js";
-import { HrmModel } from "../model/hrm/model.js";
+import { ConfigError } from "../engine/errors.js";
+import type { ModelConfig, ReasoningModel } from "../model/model.js";
+import { createModel, parseModelConfig } from "../model/model.js";
 import { ProgressBar } from "../util/progress.js";
 import type { LoaderPosition } from "./checkpoint.js";
 import { checkpointName, listCheckpoints, loadCheckpointInto, saveCheckpoint } from "./checkpoint.js";
@@ -40,7 +40,7 @@ export interface TrainSummary {
   readonly lastEval: EvalResult | null;
   readonly checkpoint: string | null;
   readonly resumedFrom: string | null;
-  readonly modelConfig: HrmConfig;
+  readonly modelConfig: ModelConfig;
   readonly numParameters: number;
 }
 
@@ -48,9 +48,13 @@ export interface TrainSummary {
 export type DataShapes = Pick<OpenSplit["metadata"], "seq_len" | "vocab_size" | "num_puzzle_identifiers">;
 
 /** The model config of a training config on a dataset of these shapes (data fields from its metadata). */
-export function modelConfigFor(config: TrainConfig, m: DataShapes): HrmConfig {
-  const { loss_type: _loss, ...arch } = config.arch;
-  return parseHrmConfig({ ...arch, batch_size: config.global_batch_size, seq_len: m.seq_len, vocab_size: m.vocab_size, num_puzzle_identifiers: m.num_puzzle_identifiers }, "training config arch");
+export function modelConfigFor(config: TrainConfig, m: DataShapes): ModelConfig {
+  const { loss_type: _loss, name, mlp_t, puzzle_emb_len, ...arch } = config.arch;
+  const data = { batch_size: config.global_batch_size, seq_len: m.seq_len, vocab_size: m.vocab_size, num_puzzle_identifiers: m.num_puzzle_identifiers };
+  if (name === "trm") return parseModelConfig({ ...arch, mlp_t, puzzle_emb_len, ...data }, "trm", "training config arch (trm)");
+  if (mlp_t) throw new ConfigError(`config: "arch.mlp_t" is a TRM option; set arch.name=trm to use it`);
+  if (arch.pos_encodings === "none") throw new ConfigError(`config: "arch.pos_encodings" none is a TRM option (HRM needs rope or learned)`);
+  return parseModelConfig({ ...arch, ...data }, "hrm", "training config arch");
 }
 
 export function optimConfigOf(c: TrainConfig): OptimConfig {
@@ -58,6 +62,7 @@ export function optimConfigOf(c: TrainConfig): OptimConfig {
     global_batch_size: c.global_batch_size, lr: c.lr, lr_min_ratio: c.lr_min_ratio, lr_warmup_steps: c.lr_warmup_steps,
     weight_decay: c.weight_decay, beta1: c.beta1, beta2: c.beta2, puzzle_emb_lr: c.puzzle_emb_lr,
     puzzle_emb_weight_decay: c.puzzle_emb_weight_decay, loss_type: c.arch.loss_type,
+    ema: c.ema ? { rate: c.ema_rate, warmup: c.ema_warmup } : null,
   };
 }
 
@@ -79,7 +84,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   const totalSteps = config.max_steps > 0 ? config.max_steps : sched.totalSteps;
   const optim = optimConfigOf(config);
 
-  const model = HrmModel.create(modelConfig, new Rng(config.seed));
+  const model = createModel(modelConfig, new Rng(config.seed));
   const state = createTrainState(model, optim, totalSteps);
   const rng = new Rng(config.seed + 0x5eed); // exploration draws
   const loader = new PuzzleLoader(trainSplit, { seed: config.seed, globalBatchSize: config.global_batch_size, epochsPerIter: sched.epochsPerIter });
@@ -95,6 +100,11 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
     state.adam.expAvg.set(ck.expAvg);
     state.adam.expAvgSq.set(ck.expAvgSq);
     state.adam.step = ck.state.adamStep;
+    if (state.ema !== null) {
+      if (ck.emaShadow === null) throw new ConfigError(`${latest}: this run keeps an EMA (ema=true) but the checkpoint has none; resume with ema=false or start a new run`);
+      state.ema.shadow.set(ck.emaShadow);
+      state.ema.updates = ck.state.emaUpdates ?? state.step;
+    }
     state.step = ck.state.step;
     state.carry = ck.carry;
     rng.setState(ck.state.rng);
@@ -107,7 +117,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
     writeFileSync(metricsPath, "");
   }
   writeFileSync(join(config.run_dir, "config.json"), JSON.stringify({ train: config, model: modelConfig }, null, 2));
-  log(`hrm train: ${model.params.numParameters.toLocaleString("en")} parameters, T=${model.dims.totalSeqLen}, MLP ${model.dims.mlpIntermediate}, ` +
+  log(`hrm train: ${model.family.toUpperCase()}${model.family === "trm" && model.config.mlp_t ? " (mlp_t)" : ""}, ${model.params.numParameters.toLocaleString("en")} parameters, T=${model.dims.totalSeqLen}, MLP ${model.dims.mlpIntermediate}, ` +
     `${totalSteps} steps (${sched.totalIters} iteration(s) of ${sched.epochsPerIter} epoch(s)), kernels: ${kernels.name}`);
 
   const ctx = makeCtx(kernels);
@@ -123,9 +133,9 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   };
   const evaluate = (): void => {
     if (testSplit === null) return;
-    lastEval = evalOnce(ctx, model, testSplit, config);
+    lastEval = withEvalWeights(state, () => evalOnce(ctx, model, testSplit, config));
     lastEvalStep = state.step;
-    appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), eval: lastEval.metrics, eval_count: lastEval.count, per_segment: lastEval.perSegment })}\n`);
+    appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), eval_weights: state.ema !== null ? "ema" : "live", eval: lastEval.metrics, eval_count: lastEval.count, per_segment: lastEval.perSegment })}\n`);
     log(`\nhrm train: eval at step ${state.step}: exact_accuracy ${(lastEval.metrics["exact_accuracy"] ?? 0).toFixed(4)}, accuracy ${(lastEval.metrics["accuracy"] ?? 0).toFixed(4)} over ${lastEval.count} examples (${lastEval.seconds.toFixed(1)} s)`);
     writeCurves(config.run_dir);
   };
@@ -163,7 +173,19 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: lastCheckpoint, resumedFrom, modelConfig, numParameters: model.params.numParameters };
 }
 
-function evalOnce(ctx: Ctx, model: HrmModel, split: OpenSplit, config: TrainConfig): EvalResult {
+/** Run fn with the EMA weights in the model when the run keeps an EMA (official TRM evaluate), then restore. */
+function withEvalWeights<T>(state: TrainState, fn: () => T): T {
+  if (state.ema === null) return fn();
+  const live = state.model.params.flat.slice();
+  state.model.params.flat.set(state.ema.shadow);
+  try {
+    return fn();
+  } finally {
+    state.model.params.flat.set(live);
+  }
+}
+
+function evalOnce(ctx: Ctx, model: ReasoningModel, split: OpenSplit, config: TrainConfig): EvalResult {
   return evaluateSplit(ctx, model, split, { batchSize: config.global_batch_size, lossType: config.arch.loss_type, maxExamples: config.eval_max_examples });
 }
 

@@ -14,6 +14,7 @@ import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { Rng } from "../../src/engine/rng.js";
 import { parseHrmConfig } from "../../src/model/hrm/config.js";
 import { HrmModel } from "../../src/model/hrm/model.js";
+import type { ReasoningModel } from "../../src/model/model.js";
 import { arcToLabels, arcToTokens, gridFromRows, mazeToTokens, sudokuToTokens, tokensToArc, tokensToMaze, tokensToSudoku } from "../../src/solve/codecs.js";
 import { renderPrediction } from "../../src/solve/render.js";
 import { solvePuzzle, traceToJson } from "../../src/solve/solve.js";
@@ -23,7 +24,7 @@ const REF = "../shared/reference/hrm-tiny-a";
 const tmp = mkdtempSync(join(tmpdir(), "hrm-solve-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const ctx = makeCtx(referenceKernels);
-let model: HrmModel;
+let model: ReasoningModel;
 before(async () => {
   await importOfficialCheckpoint(`${REF}/checkpoint_step_0`, `${REF}/config.json`, join(tmp, "tiny"));
   model = loadCheckpointModel(join(tmp, "tiny"));

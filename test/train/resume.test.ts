@@ -23,11 +23,11 @@ function metricsByStep(runDir: string): Map<string, string> {
   return out;
 }
 
-test("resume after SIGKILL mid-run reproduces the uninterrupted run exactly", async () => {
+for (const preset of ["tiny", "trm-tiny"]) test(`resume after SIGKILL mid-run reproduces the uninterrupted run exactly (${preset})`, async () => {
   const dir = mkdtempSync(join(tmpdir(), "hrm-resume-"));
   const data = join(dir, "data");
   await buildSudokuDataset({ train: "../shared/data/sudoku/gen-k30/train.csv", test: "../shared/data/sudoku/gen-k30/test.csv", subsampleSize: 40, numAug: 3, outDir: data, seed: 1 });
-  const cfg = (runDir: string) => ({ ...presetConfig("tiny"), data_path: data, run_dir: runDir, kernels: "reference", max_steps: 14, checkpoint_every_steps: 3, keep_checkpoints: 10, eval_every_steps: 7, eval_max_examples: 8 });
+  const cfg = (runDir: string) => ({ ...presetConfig(preset), data_path: data, run_dir: runDir, kernels: "reference", max_steps: 14, checkpoint_every_steps: 3, keep_checkpoints: 10, eval_every_steps: 7, eval_max_examples: 8 });
   const runA = join(dir, "a"), runB = join(dir, "b");
   writeFileSync(join(dir, "a.json"), JSON.stringify(cfg(runA)));
   writeFileSync(join(dir, "b.json"), JSON.stringify(cfg(runB)));
@@ -69,6 +69,18 @@ test("resume after SIGKILL mid-run reproduces the uninterrupted run exactly", as
   const wa = readSafetensors(join(runA, "checkpoints", checkpointName(14), "model.safetensors")).tensors;
   const wb = readSafetensors(join(runB, "checkpoints", checkpointName(14), "model.safetensors")).tensors;
   for (const [name, t] of wa) assert.deepEqual(wb.get(name)!.data, t.data, `weights ${name}`);
+  // TRM keeps an EMA of the weights: the resumed run's shadow is the uninterrupted run's, and it differs
+  // from the live weights (so it is really a separate average)
+  const emaA = join(runA, "checkpoints", checkpointName(14), "ema.safetensors");
+  assert.equal(existsSync(emaA), preset === "trm-tiny");
+  if (preset === "trm-tiny") {
+    const ea = readSafetensors(emaA).tensors;
+    const eb = readSafetensors(join(runB, "checkpoints", checkpointName(14), "ema.safetensors")).tensors;
+    assert.equal(ea.size, eb.size);
+    for (const [name, t] of ea) assert.deepEqual(eb.get(name)!.data, t.data, `EMA ${name}`);
+    const live = wa.get("model.inner.lm_head.weight")!.data as Float32Array, avg = ea.get("model.inner.lm_head.weight")!.data as Float32Array;
+    assert.notDeepEqual(avg, live);
+  }
 });
 
 test("train CLI: unknown config key and unknown preset are clear errors", () => {

@@ -1,12 +1,14 @@
 // A checkpoint in the browser: the two files of a checkpoint folder (config.json + model.safetensors, the
-// layout src/train/checkpoint.ts writes) turned into an HrmModel, as loadCheckpointModel does in Node.
+// layout src/train/checkpoint.ts writes) turned into a model of its family (HRM or TRM), as
+// loadCheckpointModel does in Node with its live weights (ship a folder whose model.safetensors holds the
+// weights to run: `hrm bake` writes one from a run checkpoint, EMA weights included).
 import { CheckpointError } from "../../src/engine/errors.js";
 import { decodeSafetensors } from "../../src/io/safetensors.js";
 import { loadModelTensors } from "../../src/io/model-weights.js";
-import { parseHrmConfig } from "../../src/model/hrm/config.js";
-import { HrmModel } from "../../src/model/hrm/model.js";
+import type { ReasoningModel } from "../../src/model/model.js";
+import { newModel, parseFamily, parseModelConfig } from "../../src/model/model.js";
 
-/** The HRM config of a checkpoint's config.json: its "model" object (a bare model config is taken too). */
+/** The model config of a checkpoint's config.json: its "model" object (a bare model config is taken too). */
 export function checkpointModelConfigJson(configJson: unknown, source: string): unknown {
   if (typeof configJson !== "object" || configJson === null || Array.isArray(configJson)) {
     throw new CheckpointError(`${source}: config.json must be a JSON object`);
@@ -15,9 +17,10 @@ export function checkpointModelConfigJson(configJson: unknown, source: string): 
   return "model" in o ? o.model : o;
 }
 
-export function modelFromCheckpointFiles(configJson: unknown, weights: Uint8Array, source: string): HrmModel {
-  const config = parseHrmConfig(checkpointModelConfigJson(configJson, source), `${source}/config.json model`);
-  const model = new HrmModel(config);
+export function modelFromCheckpointFiles(configJson: unknown, weights: Uint8Array, source: string): ReasoningModel {
+  const family = parseFamily((configJson as Record<string, unknown> | null)?.["model_family"], `${source}/config.json model_family`);
+  const config = parseModelConfig(checkpointModelConfigJson(configJson, source), family, `${source}/config.json model`);
+  const model = newModel(config);
   loadModelTensors(model, decodeSafetensors(weights, `${source}/model.safetensors`).tensors, `${source}/model.safetensors`);
   return model;
 }

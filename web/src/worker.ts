@@ -1,6 +1,6 @@
 // The model worker: holds the loaded checkpoint and runs solvePuzzle off the page's main thread.
 import { makeCtx } from "../../src/engine/context.js";
-import type { HrmModel } from "../../src/model/hrm/model.js";
+import type { ReasoningModel } from "../../src/model/model.js";
 import { solvePuzzle } from "../../src/solve/solve.js";
 import { modelFromCheckpointFiles } from "./checkpoint-model.js";
 import type { FromWorker, SolveRequest, ToWorker } from "./protocol.js";
@@ -12,7 +12,7 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-let model: HrmModel | null = null;
+let model: ReasoningModel | null = null;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

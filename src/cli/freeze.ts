@@ -1,0 +1,36 @@
+// `hrm freeze`: a run checkpoint -> an inference folder (config.json + model.safetensors) holding the
+// weights to run (the EMA copy when the run kept one, else the live weights): what the web page ships.
+import { UsageError } from "../engine/errors.js";
+import { loadCheckpointModel, loadedWeights, writeInferenceCheckpoint } from "../train/checkpoint.js";
+import { formatHelp, parseArgs } from "./args.js";
+import type { OptionSpec } from "./args.js";
+import type { Command } from "./main.js";
+import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
+
+const specs: Record<string, OptionSpec> = {
+  checkpoint: { kind: "string", help: "run checkpoint folder (from `hrm train`)" },
+  out: { kind: "string", help: "output folder (replaced atomically)" },
+  weights: weightsOptionSpec,
+  note: { kind: "string", help: "a line kept in config.json (e.g. the measured accuracy and the command that trained it)" },
+};
+
+export const command: Command = {
+  summary: "write an inference folder (config.json + model.safetensors) from a run checkpoint, EMA weights baked in",
+  async run(argv) {
+    const args = parseArgs(argv, specs);
+    if (args.help) {
+      console.log(formatHelp("hrm freeze --checkpoint <run checkpoint> --out <dir> [--weights auto|ema|live]", specs, [
+        "hrm freeze --checkpoint runs/trm-sudoku-cpu/checkpoints/step_0001200 --out web/public/checkpoint",
+      ]));
+      return 0;
+    }
+    const o = args.options;
+    if (typeof o["checkpoint"] !== "string" || typeof o["out"] !== "string") throw new UsageError("--checkpoint <dir> and --out <dir> are required");
+    const weights = weightsFromOption(o["weights"]);
+    const model = loadCheckpointModel(o["checkpoint"], weights);
+    const which = loadedWeights(o["checkpoint"], weights);
+    writeInferenceCheckpoint(o["out"], model, { frozen_from: o["checkpoint"], weights: which, ...(typeof o["note"] === "string" ? { note: o["note"] } : {}) });
+    console.log(`${o["out"]}: ${model.family.toUpperCase()} model, ${model.params.numParameters.toLocaleString("en")} parameters, ${which} weights of ${o["checkpoint"]}`);
+    return 0;
+  },
+};
