@@ -17,6 +17,13 @@ import { loadCheckpointModel } from "../train/checkpoint.js";
 import { mergeConfig, parseTrainConfig } from "../train/config.js";
 import { presetConfig } from "../train/presets.js";
 import { trainRun } from "../train/trainer.js";
+import { presetNames } from "../train/presets.js";
+import { openDatasetSplit } from "../data/split-reader.js";
+import { evaluateSplit } from "../eval/evaluate.js";
+import { UsageError } from "../engine/errors.js";
+
+/** Steps between the demo's evaluations on 100 held-out puzzles (the curve) and its checkpoints. */
+const DEMO_EVAL_EVERY = 50;
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
@@ -32,6 +39,7 @@ const specs: Record<string, OptionSpec> = {
   blanks: { kind: "number", help: "empty cells per puzzle", default: 30 },
   seed: { kind: "number", help: "random seed of generation, data and training", default: 0 },
   kernels: { kind: "string", help: "auto | native | reference", default: "auto" },
+  preset: { kind: "string", help: "training preset (trm-sudoku-cpu: TRM, the fastest learner here; sudoku-cpu: HRM)", default: "trm-sudoku-cpu" },
 };
 
 function generate(n: number, blanks: number, rng: Rng, label: string): GeneratedSudoku[] {
@@ -46,7 +54,7 @@ function generate(n: number, blanks: number, rng: Rng, label: string): Generated
 }
 
 export const command: Command = {
-  summary: "the main job: generate Sudoku data, train a CPU-scale HRM, evaluate, draw curves, solve one puzzle",
+  summary: "the main job: generate Sudoku data, train a CPU-scale TRM (or HRM), evaluate, draw curves, solve one puzzle",
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {
@@ -74,26 +82,37 @@ export const command: Command = {
     bar.finish();
     console.error(`      ${report.splits.train.examples} training examples, ${report.splits.test.examples} test examples (${report.seconds.toFixed(1)} s)`);
 
-    console.error(`[3/4] training the sudoku-cpu preset for ${String(o["minutes"])} minutes`);
-    const config = parseTrainConfig(mergeConfig(presetConfig("sudoku-cpu"), {
+    const preset = o["preset"] as string;
+    const base = presetConfig(preset);
+    if (base === null) throw new UsageError(`--preset: unknown preset "${preset}"; valid presets: ${presetNames.join(", ")}`);
+    console.error(`[3/4] training the ${preset} preset for ${String(o["minutes"])} minutes (evaluation time not counted)`);
+    const config = parseTrainConfig(mergeConfig(base, {
       data_path: join(out, "data"), run_dir: join(out, "run"), max_minutes: o["minutes"], seed, kernels: o["kernels"],
-      eval_every_steps: 250, eval_max_examples: o["test-puzzles"], checkpoint_every_steps: 250,
+      eval_every_steps: DEMO_EVAL_EVERY, eval_max_examples: Math.min(100, o["test-puzzles"] as number), checkpoint_every_steps: DEMO_EVAL_EVERY,
     }));
     const summary = await trainRun(config, { progress: true });
-    const m = summary.lastEval?.metrics ?? {};
-    console.error(`      ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; held-out exact accuracy ${((m["exact_accuracy"] ?? 0) * 100).toFixed(1)}%, ` +
-      `cell accuracy ${((m["accuracy"] ?? 0) * 100).toFixed(1)}%; curves: ${join(out, "run", "curves.png")}`);
-
-    console.error("[4/4] solving one held-out puzzle segment by segment (adaptive halting)");
+    // the held-out figure: every generated test puzzle, the weights evaluation uses (EMA when the run kept one)
     const model = loadCheckpointModel(summary.checkpoint!);
     const ctx = makeCtx(selectKernels(config.kernels));
-    const puzzle = boardToString(test[0]!.puzzle, ".");
-    const solution = sudokuToTokens(boardToString(test[0]!.solution, ""));
+    const testSplit = openDatasetSplit(join(out, "data"), "test");
+    const bar2 = new ProgressBar({ total: test.length, label: "held-out eval", unit: "puzzles" });
+    const final = evaluateSplit(ctx, model, testSplit, { batchSize: 64, lossType: config.arch.loss_type, onBatch: (d) => bar2.update(d) });
+    bar2.finish();
+    testSplit.close();
+    const m = final.metrics;
+    console.error(`      ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; held-out exact accuracy ${((m["exact_accuracy"] ?? 0) * 100).toFixed(1)}%, ` +
+      `cell accuracy ${((m["accuracy"] ?? 0) * 100).toFixed(1)}% (all ${final.count} held-out puzzles); curves: ${join(out, "run", "curves.png")}`);
+
+    // one held-out puzzle drawn at random (seeded), whatever the model makes of it
+    const pick = new Rng(seed + 4242).int(0, test.length - 1);
+    console.error(`[4/4] solving held-out puzzle #${pick} (drawn at random) segment by segment (adaptive halting)`);
+    const puzzle = boardToString(test[pick]!.puzzle, ".");
+    const solution = sudokuToTokens(boardToString(test[pick]!.solution, ""));
     const result = solvePuzzle(ctx, model, { inputs: sudokuToTokens(puzzle), labels: solution }, { halting: "adaptive" });
     console.log(`puzzle: ${puzzle}`);
     console.log(renderTrace("sudoku", result, process.stdout.isTTY ? "ansi" : "brackets", model.config.halt_max_steps));
     const last = result.segments.at(-1)!;
-    console.log(`\nfinal: ${last.exact ? "solved" : `${Math.round((last.accuracy ?? 0) * 81)}/81 cells right`}; ` +
+    console.log(`\nfinal: ${last.exact ? "solved" : `WRONG: ${Math.round((last.accuracy ?? 0) * 81)}/81 cells right`}; ` +
       `held-out exact accuracy ${((m["exact_accuracy"] ?? 0) * 100).toFixed(1)}% after ${summary.steps} steps; checkpoint ${summary.checkpoint}`);
     return 0;
   },

@@ -1,22 +1,23 @@
-// `hrm import`: an official sapientinc/HRM checkpoint (torch.save state dict) + its config -> our
-// checkpoint folder (config.json, model.safetensors).
+// `hrm import`: an official checkpoint (torch.save state dict) of sapientinc/HRM or of
+// SamsungSAILMontreal/TinyRecursiveModels (TRM) + its config -> our checkpoint folder (config.json with
+// model_family, model.safetensors). The config names the family (arch.name or model_family).
 import { ConfigError, UsageError } from "../engine/errors.js";
-import { describeModel, importOfficialCheckpoint } from "../io/official.js";
-import { HrmModel } from "../model/hrm/model.js";
+import { describeModel, importOfficialCheckpoint, OFFICIAL_TRM_ARCH_NAME } from "../io/official.js";
+import { newModel } from "../model/model.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
 
 const specs: Record<string, OptionSpec> = {
-  config: { kind: "string", help: "the official all_config.yaml next to the checkpoint, or a config.json with model_config_effective" },
+  config: { kind: "string", help: `the official all_config.yaml next to the checkpoint (arch.name ${OFFICIAL_TRM_ARCH_NAME} = TRM), or a config.json with model_config_effective ("model_family": "trm" = TRM)` },
   out: { kind: "string", help: "checkpoint folder to write" },
-  "seq-len": { kind: "number", help: "tokens per example, for RoPE checkpoints whose config lacks it (81 Sudoku, 900 Maze/ARC)" },
+  "seq-len": { kind: "number", help: "tokens per example, for RoPE checkpoints whose config lacks it (81 Sudoku, 900 Maze/ARC); TRM mlp_t and learned-position checkpoints give it by their shapes" },
   "forward-dtype": { kind: "string", help: "keep the config's forward_dtype, or set float32 / bfloat16 (same weights)", default: "keep" },
   force: { kind: "boolean", help: "replace an existing output folder", default: false },
 };
 
 export const command: Command = {
-  summary: "convert an official PyTorch checkpoint into a checkpoint folder",
+  summary: "convert an official PyTorch checkpoint (HRM or TRM) into a checkpoint folder",
   async run(argv) {
     const args = parseArgs(argv, specs);
     const o = args.options;
@@ -24,6 +25,9 @@ export const command: Command = {
       console.log(formatHelp("hrm import <official checkpoint file> --config <all_config.yaml | config.json> --out <dir> [options]", specs, [
         "hrm import HRM-checkpoint-sudoku-extreme/checkpoint --config HRM-checkpoint-sudoku-extreme/all_config.yaml --seq-len 81 --out ckpt/sudoku",
         "hrm import ../shared/reference/hrm-tiny-a/checkpoint_step_0 --config ../shared/reference/hrm-tiny-a/config.json --out ckpt/tiny",
+        "# TRM: the official pretrain saves its EMA copy (ema=True), imported as the folder's model weights",
+        "hrm import checkpoints/trm-arc1/step_518071 --config checkpoints/trm-arc1/all_config.yaml --seq-len 900 --out ckpt/trm-arc1",
+        "hrm import ../shared/reference/trm-tiny-a/checkpoint_step_0 --config ../shared/reference/trm-tiny-a/config.json --out ckpt/trm-tiny",
       ]));
       return 0;
     }
@@ -39,10 +43,11 @@ export const command: Command = {
     });
     console.log(`imported ${r.tensorCount} tensors -> ${r.outDir}`);
     console.log(`model: ${describeModel(r.config)}`);
+    if (r.weights !== null) console.log(`weights: ${r.weights.kind === "ema" ? "EMA copy" : "live"} (${r.weights.note})`);
     if (r.lossType !== null) console.log(`loss: ${r.lossType}`);
     if (r.ignored.length > 0) console.log(`not model fields (kept in config.json "official"): ${r.ignored.join(", ")}`);
     try {
-      new HrmModel(r.config);
+      newModel(r.config);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       console.error(`hrm import: note: this build cannot run the imported config yet (${e.message}); re-import with --forward-dtype float32 to run it here (same weights)`);

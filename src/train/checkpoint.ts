@@ -33,6 +33,8 @@ export interface CheckpointState {
   readonly rng: RngState;
   readonly loader: LoaderPosition;
   readonly elapsedSeconds: number;
+  /** Of elapsedSeconds, the time spent evaluating (the time budget counts training only). */
+  readonly evalSeconds?: number;
   /** EMA updates applied (present when the run keeps an EMA). */
   readonly emaUpdates?: number;
 }

@@ -66,7 +66,7 @@ export interface TrainConfig {
   readonly keep_checkpoints: number;
   /** Evaluate on at most this many test examples (0 = all). */
   readonly eval_max_examples: number;
-  /** Stop training after this many minutes (0 = no limit); evaluates and checkpoints before stopping. */
+  /** Stop after this many minutes of training (evaluation time not counted; 0 = no limit); evaluates and checkpoints before stopping. */
   readonly max_minutes: number;
   /** Also evaluate every this many steps (0 = only at the end of each eval_interval iteration, as official). */
   readonly eval_every_steps: number;

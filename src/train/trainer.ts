@@ -93,6 +93,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
 
   let position: LoaderPosition = { iteration: 0, batch: 0 };
   let elapsedBefore = 0;
+  let evalSeconds = 0; // wall time spent evaluating (not training); the time budget counts training only
   let resumedFrom: string | null = null;
   const latest = opts.resume ? listCheckpoints(config.run_dir).at(-1) : undefined;
   if (latest !== undefined) {
@@ -110,6 +111,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
     rng.setState(ck.state.rng);
     position = ck.state.loader;
     elapsedBefore = ck.state.elapsedSeconds;
+    evalSeconds = ck.state.evalSeconds ?? 0;
     resumedFrom = latest;
     truncateMetrics(metricsPath, state.step);
     log(`hrm train: resumed from ${latest} (step ${state.step})`);
@@ -122,6 +124,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
 
   const ctx = makeCtx(kernels);
   const elapsed = (): number => elapsedBefore + (performance.now() - t0) / 1000;
+  const trainElapsed = (): number => elapsed() - evalSeconds;
   const bar = opts.progress ? new ProgressBar({ total: totalSteps, label: "train", unit: "steps", initial: state.step }) : null;
   bar?.update(state.step);
   let lastEval: EvalResult | null = null;
@@ -129,13 +132,15 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   let lastCheckpoint: string | null = null;
   const checkpoint = (): void => {
     if (lastCheckpoint !== null && lastCheckpoint.endsWith(checkpointName(state.step))) return;
-    lastCheckpoint = saveCheckpoint(config.run_dir, config, state, { rng: rng.getState(), loader: position, elapsedSeconds: elapsed() }, config.keep_checkpoints);
+    lastCheckpoint = saveCheckpoint(config.run_dir, config, state, { rng: rng.getState(), loader: position, elapsedSeconds: elapsed(), evalSeconds }, config.keep_checkpoints);
   };
   const evaluate = (): void => {
     if (testSplit === null) return;
+    const e0 = performance.now();
     lastEval = withEvalWeights(state, () => evalOnce(ctx, model, testSplit, config));
+    evalSeconds += (performance.now() - e0) / 1000;
     lastEvalStep = state.step;
-    appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), eval_weights: state.ema !== null ? "ema" : "live", eval: lastEval.metrics, eval_count: lastEval.count, per_segment: lastEval.perSegment })}\n`);
+    appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), train_time: trainElapsed(), row_segments: state.step * config.global_batch_size, eval_weights: state.ema !== null ? "ema" : "live", eval: lastEval.metrics, eval_count: lastEval.count, per_segment: lastEval.perSegment })}\n`);
     log(`\nhrm train: eval at step ${state.step}: exact_accuracy ${(lastEval.metrics["exact_accuracy"] ?? 0).toFixed(4)}, accuracy ${(lastEval.metrics["accuracy"] ?? 0).toFixed(4)} over ${lastEval.count} examples (${lastEval.seconds.toFixed(1)} s)`);
     writeCurves(config.run_dir);
   };
@@ -157,7 +162,7 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
       bar?.update(state.step, { loss: (r.metrics["train/lm_loss"] ?? 0).toFixed(3), acc: shown.acc.toFixed(3), exact: shown.exact.toFixed(3) });
       if (config.checkpoint_every_steps > 0 && state.step % config.checkpoint_every_steps === 0) checkpoint();
       if (config.eval_every_steps > 0 && state.step % config.eval_every_steps === 0) evaluate();
-      if (config.max_minutes > 0 && elapsed() >= config.max_minutes * 60) { stop = true; log(`\nhrm train: time budget of ${config.max_minutes} min reached at step ${state.step}`); break; }
+      if (config.max_minutes > 0 && trainElapsed() >= config.max_minutes * 60) { stop = true; log(`\nhrm train: time budget of ${config.max_minutes} min reached at step ${state.step}`); break; }
     }
     if (!stop) {
       evaluate();

@@ -17,7 +17,7 @@ function metricsByStep(runDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of readFileSync(join(runDir, "metrics.jsonl"), "utf8").split("\n")) {
     if (line.trim() === "") continue;
-    const { time: _t, ...rest } = JSON.parse(line) as Record<string, unknown>; // wall time differs
+    const { time: _t, train_time: _tt, ...rest } = JSON.parse(line) as Record<string, unknown>; // wall time differs
     out.set(`${String(rest["step"])}${"eval" in rest ? "/eval" : ""}`, JSON.stringify(rest));
   }
   return out;
