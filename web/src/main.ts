@@ -34,8 +34,11 @@ const shippedButton = el("button", { type: "button" }, "Use the shipped checkpoi
 
 function describe(s: ModelSummary): string {
   const c = s.config;
-  return `${s.source}: seq_len ${c.seq_len}, vocab ${c.vocab_size}, hidden ${c.hidden_size}, H ${c.H_layers}x${c.H_cycles} / L ${c.L_layers}x${c.L_cycles}, ` +
-    `halt_max_steps ${c.halt_max_steps}, ${s.parameters.toLocaleString("en")} parameters`;
+  const arch = "mlp_t" in c
+    ? `TRM${c.mlp_t ? " (mlp_t)" : ""}, ${c.L_layers} layers, cycles ${c.H_cycles}x${c.L_cycles}`
+    : `HRM, H ${c.H_layers}x${c.H_cycles} / L ${c.L_layers}x${c.L_cycles}`;
+  return `${s.source}: ${arch}, seq_len ${c.seq_len}, vocab ${c.vocab_size}, hidden ${c.hidden_size}, ` +
+    `halt_max_steps ${c.halt_max_steps}, ${s.parameters.toLocaleString("en")} parameters${s.note !== null ? `. ${s.note}` : ""}`;
 }
 
 async function loadCheckpoint(get: () => Promise<CheckpointFiles>): Promise<void> {
@@ -65,7 +68,7 @@ shippedButton.addEventListener("click", () => void loadCheckpoint(fetchShippedCh
 const kernels = el("select", { "data-testid": "kernels" }, ...kernelChoices.map((k) => el("option", { value: k }, k === "wasm" ? "wasm (SIMD)" : "reference (plain TS)")));
 const halting = el("select", { "data-testid": "halting" },
   el("option", { value: "fixed" }, "fixed: every segment up to the limit"),
-  el("option", { value: "adaptive" }, "adaptive: stop when q_halt > q_continue"));
+  el("option", { value: "adaptive" }, "adaptive: stop by the model's own rule (HRM: q_halt > q_continue; TRM: q_halt > 0)"));
 const maxSegments = el("input", { type: "number", min: 1, max: 64, value: 4, "data-testid": "max-segments" });
 const runButton = el("button", { type: "button", class: "run", "data-testid": "run" }, "Run");
 const fitMessage = el("p", { class: "fit", "data-testid": "fit-message" });

@@ -1,6 +1,6 @@
 // Messages between the page (main.ts) and the model worker (worker.ts). Everything here survives
 // structured cloning: plain objects, numbers, strings, typed arrays and ArrayBuffers.
-import type { HrmConfig } from "../../src/model/hrm/config.js";
+import type { ModelConfig } from "../../src/model/model.js";
 import type { Halting, SolveResult } from "../../src/solve/solve.js";
 
 /** "wasm": the SIMD kernels (relaxed SIMD where the engine takes it); "reference": the plain-TS spec. */
@@ -32,8 +32,11 @@ export type ToWorker = LoadRequest | SolveRequest;
 
 export interface ModelSummary {
   readonly source: string;
-  readonly config: HrmConfig;
+  readonly family: "hrm" | "trm";
+  readonly config: ModelConfig;
   readonly parameters: number;
+  /** The checkpoint's own note (config.json "note", e.g. its measured held-out accuracy), if any. */
+  readonly note: string | null;
 }
 
 export interface Loaded {

@@ -37,7 +37,8 @@ scope.onmessage = (e: MessageEvent<ToWorker>): void => {
     try {
       const m = modelFromCheckpointFiles(req.configJson, new Uint8Array(req.weights), req.source);
       model = m;
-      scope.postMessage({ type: "loaded", summary: { source: req.source, config: m.config, parameters: m.params.numParameters } });
+      const note = (req.configJson as Record<string, unknown> | null)?.["note"];
+      scope.postMessage({ type: "loaded", summary: { source: req.source, family: m.family, config: m.config, parameters: m.params.numParameters, note: typeof note === "string" ? note : null } });
     } catch (err) {
       scope.postMessage({ type: "error", message: message(err) });
     }
