@@ -11,6 +11,7 @@ import { rope } from "../../src/ops/rope.js";
 import { selectColumn } from "../../src/ops/select.js";
 import { swiglu } from "../../src/ops/swiglu.js";
 import { concatTokens, padLast, sliceTokens } from "../../src/ops/tokens.js";
+import { transposeLast2 } from "../../src/ops/transpose.js";
 import { rotaryTables } from "../../src/model/hrm/rotary.js";
 import { gradcheck, randT } from "../helpers/gradcheck.js";
 
@@ -52,6 +53,12 @@ test("elementwise add, scale, broadcast add and view", () => {
   gradcheck("scale", [randT(rng, [5])], (c, [a]) => scale(c, a!, -1.7));
   gradcheck("addBroadcast", [randT(rng, [3, 2, 4]), randT(rng, [2, 4])], (c, [a, b]) => addBroadcast(c, a!, b!));
   gradcheck("view", [randT(rng, [2, 6])], (c, [a]) => view(c, a!, [2, 2, 3]));
+});
+
+test("transposeLast2 (TRM's mlp_t), also over more than one cache tile", () => {
+  gradcheck("transposeLast2", [randT(rng, [2, 3, 5])], (c, [a]) => transposeLast2(c, a!));
+  gradcheck("transposeLast2 twice", [randT(rng, [1, 4, 3])], (c, [a]) => transposeLast2(c, transposeLast2(c, a!)));
+  gradcheck("transposeLast2 tiles", [randT(rng, [1, 37, 33])], (c, [a]) => transposeLast2(c, a!), { maxPerInput: 64 });
 });
 
 test("token concat, slice, pad and column select", () => {
