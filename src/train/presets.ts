@@ -80,13 +80,16 @@ const trmCpuArch: ArchConfig = {
 
 const trmCpu = {
   /**
-   * 9x9 Sudoku on 2 CPU cores with TRM: mlp_t token mixer, no positions, H/L cycles 3/6, 4 ACT steps, batch
-   * 64, lr 1e-3 after 100 warm-up steps, EMA with the short-run warm-up (an un-warmed 0.999 average is still
-   * mostly the initial weights after a few hundred steps).
+   * 9x9 Sudoku on 2 CPU cores with TRM: mlp_t token mixer, no positions, H/L cycles 3/6, 4 ACT steps, lr 1e-3
+   * after 100 warm-up steps, EMA with the short-run warm-up (an un-warmed 0.999 average is still mostly the
+   * initial weights after a few hundred steps). Against the issue's reference configuration (batch 64,
+   * expansion 4): expansion 2 (SwiGLU widths 256, half the FLOPs) and batch 32, chosen on a validation split
+   * carved from the training puzzles (900 train / 100 validation, 10-minute paired runs: batch 32 reached
+   * 79.5% validation cell accuracy at 8 minutes where batch 64 had 78.3% at 10).
    */
   "trm-sudoku-cpu": {
-    data_path: "data/sudoku-gen-k30-aug-1000", global_batch_size: 64, epochs: 5000, eval_interval: 5000, lr: 1e-3, puzzle_emb_lr: 1e-3,
-    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 100, arch: { ...trmCpuArch, mlp_t: true, pos_encodings: "none" },
+    data_path: "data/sudoku-gen-k30-aug-1000", global_batch_size: 32, epochs: 5000, eval_interval: 5000, lr: 1e-3, puzzle_emb_lr: 1e-3,
+    weight_decay: 0.1, puzzle_emb_weight_decay: 0.1, lr_warmup_steps: 100, arch: { ...trmCpuArch, expansion: 2, mlp_t: true, pos_encodings: "none" },
     max_minutes: 30, eval_every_steps: 100, checkpoint_every_steps: 100, ema: true, ema_rate: 0.999, ema_warmup: true,
   },
   "trm-maze-cpu": {

@@ -69,30 +69,39 @@ const fields: Record<keyof HrmConfig, FieldKind> = {
   no_ACT_continue: "bool",
 };
 
-/** Keys the official constructor accepts but ignores. */
+/** Keys the official constructors accept but ignore. */
 const ignoredKeys = new Set(["causal", "name"]);
+
+/**
+ * Parse a config object of official fields: unknown keys (other than the ignored ones), missing required
+ * keys and wrong types are ConfigErrors naming the field, what was expected and what came. `family` names
+ * the config in messages ("HRM", "TRM").
+ */
+export function parseConfigFields<C>(json: unknown, fields: Readonly<Record<keyof C & string, FieldKind>>, defaults: Partial<C>, family: string, source: string): C {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ConfigError(`${source}: expected an object of ${family} config fields, got ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json}`);
+  }
+  const obj = json as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!(key in fields) && !ignoredKeys.has(key)) {
+      throw new ConfigError(`${source}: unknown ${family === "HRM" ? "" : `${family} `}field "${key}"; valid fields: ${Object.keys(fields).join(", ")}`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(fields) as Array<[keyof C & string, FieldKind]>) {
+    const value = key in obj ? obj[key] : defaults[key];
+    if (value === undefined) throw new ConfigError(`${source}: missing required field "${key}"`);
+    out[key] = checkField(source, key, kind, value);
+  }
+  return out as C;
+}
 
 /**
  * Parse an HRM config object (e.g. config.json's `model_config_effective`). Unknown keys, missing required
  * keys, wrong types and impossible shapes are ConfigErrors naming the field, what was expected and what came.
  */
 export function parseHrmConfig(json: unknown, source = "config"): HrmConfig {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ConfigError(`${source}: expected an object of HRM config fields, got ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json}`);
-  }
-  const obj = json as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (!(key in fields) && !ignoredKeys.has(key)) {
-      throw new ConfigError(`${source}: unknown field "${key}"; valid fields: ${Object.keys(fields).join(", ")}`);
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, kind] of Object.entries(fields) as Array<[keyof HrmConfig, FieldKind]>) {
-    const value = key in obj ? obj[key] : defaults[key];
-    if (value === undefined) throw new ConfigError(`${source}: missing required field "${key}"`);
-    out[key] = checkField(source, key, kind, value);
-  }
-  const config = out as unknown as HrmConfig;
+  const config = parseConfigFields<HrmConfig>(json, fields, defaults, "HRM", source);
   checkShapes(config, source);
   return config;
 }

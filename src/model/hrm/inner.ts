@@ -14,6 +14,7 @@ import { selectColumn } from "../../ops/select.js";
 import { sliceTokens } from "../../ops/tokens.js";
 import type { Mode } from "./embeddings.js";
 import { inputEmbeddings } from "./embeddings.js";
+import type { TrmModel } from "../trm/model.js";
 import type { HrmModel } from "./model.js";
 import type { PuzzleLocal } from "./puzzle-embedding.js";
 import { reasoningModule } from "./reasoning-module.js";
@@ -45,7 +46,7 @@ export type TraceFn = (stage: string, t: Tensor) => void;
 export function innerForward(outer: Ctx, m: HrmModel, carry: InnerCarry, data: InnerData, mode: Mode, trace?: TraceFn): InnerOutput {
   // official forward_dtype: bfloat16 activations (see Precision), float32 otherwise
   const ctx = withPrecision(outer, m.config.forward_dtype === "bfloat16" ? "bf16" : "f32");
-  const { H_cycles, L_cycles, seq_len } = m.config;
+  const { H_cycles, L_cycles } = m.config;
   const { x, puzzleLocal } = inputEmbeddings(ctx, m, data.inputs, data.puzzleIdentifiers, mode);
   trace?.("input_embeddings", x);
   let zH = carry.zH, zL = carry.zL;
@@ -68,11 +69,18 @@ export function innerForward(outer: Ctx, m: HrmModel, carry: InnerCarry, data: I
   zH = reasoningModule(ctx, m, "H_level", zH, zL);
   trace?.("H_level.out", zH);
 
-  const P = m.dims.puzzleEmbLen;
-  const logits = linear(ctx, sliceTokens(ctx, zH, P, seq_len), m.p("lm_head.weight"));
+  return innerOutputs(ctx, m, zH, zL, puzzleLocal);
+}
+
+/**
+ * The heads on the final state (shared with TRM): logits = lm_head(z_H)[:, P:], (q_halt, q_continue) =
+ * q_head(z_H[:, 0]), and the new carry as detached copies outside the buffer pool (it outlives the step).
+ */
+export function innerOutputs(ctx: Ctx, m: HrmModel | TrmModel, zH: Tensor, zL: Tensor, puzzleLocal: PuzzleLocal | null): InnerOutput {
+  const P = m.dims.puzzleEmbLen, S = m.config.seq_len;
+  const logits = linear(ctx, sliceTokens(ctx, zH, P, S), m.p("lm_head.weight"));
   const q = linear(ctx, sliceTokens(ctx, zH, 0, 1), m.p("q_head.weight"), m.p("q_head.bias")); // [B, 1, 2]
   return {
-    // detached copies outside the buffer pool: the carry outlives the step that made it
     carry: { zH: new Tensor(zH.data.slice(), zH.shape), zL: new Tensor(zL.data.slice(), zL.shape) },
     logits,
     qHalt: selectColumn(ctx, q, 0),

@@ -2,38 +2,18 @@
 // parsed once at the edge, and the values derived from it as the official constructors derive them.
 // TRM has one network (L_level); H_layers is accepted and ignored, as the official config does.
 import { ConfigError } from "../../engine/errors.js";
-import type { FieldKind, ForwardDtype, HrmDims, PosEncodings } from "../hrm/config.js";
-import { checkField, roundHalfEven } from "../hrm/config.js";
+import type { FieldKind, HrmConfig, HrmDims } from "../hrm/config.js";
+import { parseConfigFields, roundHalfEven } from "../hrm/config.js";
 
-export interface TrmConfig {
-  readonly batch_size: number;
-  readonly seq_len: number;
-  /** Width of the puzzle embedding; 0 = none. */
-  readonly puzzle_emb_ndim: number;
-  readonly num_puzzle_identifiers: number;
-  readonly vocab_size: number;
-  /** Outer cycles per ACT step: H_cycles − 1 without gradient, the last one with (full backprop). */
-  readonly H_cycles: number;
-  /** z-updates per cycle (each followed by one y-update). */
-  readonly L_cycles: number;
-  /** Ignored (TRM has one network); kept so official configs parse. */
-  readonly H_layers: number;
-  readonly L_layers: number;
-  readonly hidden_size: number;
-  readonly expansion: number;
-  readonly num_heads: number;
-  readonly pos_encodings: PosEncodings;
-  readonly rms_norm_eps: number;
-  readonly rope_theta: number;
-  readonly halt_max_steps: number;
-  readonly halt_exploration_prob: number;
-  readonly forward_dtype: ForwardDtype;
+/**
+ * HRM's fields (H_layers accepted and ignored: TRM has one network) plus TRM's own. H_cycles: outer cycles
+ * per ACT step (the first H_cycles − 1 without gradient); L_cycles: z-updates per cycle.
+ */
+export interface TrmConfig extends HrmConfig {
   /** Token-mixing SwiGLU over the token axis instead of attention (the official Sudoku model). */
   readonly mlp_t: boolean;
   /** Prefix tokens P; 0 falls back to ceil(puzzle_emb_ndim / hidden_size). */
   readonly puzzle_emb_len: number;
-  /** Halt on q_halt > 0 with no Q-continue target (the only path that runs in the official code). */
-  readonly no_ACT_continue: boolean;
 }
 
 const defaults: Partial<TrmConfig> = {
@@ -49,8 +29,6 @@ const fields: Record<keyof TrmConfig, FieldKind> = {
   puzzle_emb_len: "nonnegint", no_ACT_continue: "bool",
 };
 
-const ignoredKeys = new Set(["causal", "name"]);
-
 /** Whether a parsed model config is TRM's (its official config has mlp_t and puzzle_emb_len; HRM's has neither). */
 export function isTrmConfig(c: object): c is TrmConfig {
   return "mlp_t" in c && "puzzle_emb_len" in c;
@@ -61,22 +39,7 @@ export function isTrmConfig(c: object): c is TrmConfig {
  * cannot run are ConfigErrors naming the field, what was expected and what came.
  */
 export function parseTrmConfig(json: unknown, source = "config"): TrmConfig {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ConfigError(`${source}: expected an object of TRM config fields, got ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json}`);
-  }
-  const obj = json as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (!(key in fields) && !ignoredKeys.has(key)) {
-      throw new ConfigError(`${source}: unknown TRM field "${key}"; valid fields: ${Object.keys(fields).join(", ")}`);
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, kind] of Object.entries(fields) as Array<[keyof TrmConfig, FieldKind]>) {
-    const value = key in obj ? obj[key] : defaults[key];
-    if (value === undefined) throw new ConfigError(`${source}: missing required field "${key}"`);
-    out[key] = checkField(source, key, kind, value);
-  }
-  const c = out as unknown as TrmConfig;
+  const c = parseConfigFields<TrmConfig>(json, fields, defaults, "TRM", source);
   const headDim = Math.floor(c.hidden_size / c.num_heads);
   if (!c.mlp_t && headDim < 1) throw new ConfigError(`${source}: hidden_size ${c.hidden_size} is smaller than num_heads ${c.num_heads}`);
   if (c.pos_encodings === "rope" && headDim % 2 !== 0) {

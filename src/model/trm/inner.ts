@@ -8,14 +8,12 @@
 // Shapes: z_H, z_L [B, T, D]; logits [B, S, V]; q logits [B].
 import type { Ctx } from "../../engine/context.js";
 import { scoped, withPrecision } from "../../engine/context.js";
-import { Tensor } from "../../engine/tensor.js";
+import type { Tensor } from "../../engine/tensor.js";
 import { add } from "../../ops/elementwise.js";
 import { forwardDone } from "../../ops/grad.js";
-import { linear } from "../../ops/linear.js";
-import { selectColumn } from "../../ops/select.js";
-import { sliceTokens } from "../../ops/tokens.js";
 import type { Mode } from "../hrm/embeddings.js";
 import { inputEmbeddings } from "../hrm/embeddings.js";
+import { innerOutputs } from "../hrm/inner.js";
 import type { InnerCarry, InnerData, InnerOutput, TraceFn } from "../hrm/inner.js";
 import { trmBlockForward } from "./block.js";
 import type { TrmModel } from "./model.js";
@@ -43,7 +41,7 @@ function net(ctx: Ctx, m: TrmModel, z: Tensor, injection: Tensor, layerTrace?: T
  */
 export function trmInnerForward(outer: Ctx, m: TrmModel, carry: InnerCarry, data: InnerData, mode: Mode, trace?: TraceFn): InnerOutput {
   const ctx = withPrecision(outer, m.config.forward_dtype === "bfloat16" ? "bf16" : "f32");
-  const { H_cycles, L_cycles, seq_len } = m.config;
+  const { H_cycles, L_cycles } = m.config;
   const { x, puzzleLocal } = inputEmbeddings(ctx, m, data.inputs, data.puzzleIdentifiers, mode);
   trace?.("input_embeddings", x);
   let zH = carry.zH, zL = carry.zL;
@@ -61,14 +59,5 @@ export function trmInnerForward(outer: Ctx, m: TrmModel, carry: InnerCarry, data
   ctx.tape.noGrad(() => { for (let h = 0; h < H_cycles - 1; h++) cycle(); });
   cycle(); // recorded: gradients flow through every pass of the last cycle
 
-  const P = m.dims.puzzleEmbLen;
-  const logits = linear(ctx, sliceTokens(ctx, zH, P, seq_len), m.p("lm_head.weight"));
-  const q = linear(ctx, sliceTokens(ctx, zH, 0, 1), m.p("q_head.weight"), m.p("q_head.bias")); // [B, 1, 2]
-  return {
-    carry: { zH: new Tensor(zH.data.slice(), zH.shape), zL: new Tensor(zL.data.slice(), zL.shape) },
-    logits,
-    qHalt: selectColumn(ctx, q, 0),
-    qContinue: selectColumn(ctx, q, 1),
-    puzzleLocal,
-  };
+  return innerOutputs(ctx, m, zH, zL, puzzleLocal);
 }
