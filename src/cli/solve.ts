@@ -22,6 +22,7 @@ import type { OptionSpec } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./main.js";
+import { solveSudokuTta } from "../eval/sudoku-tta.js";
 
 const specs: Record<string, OptionSpec> = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors), e.g. from `hrm train` or `hrm import`" },
@@ -33,6 +34,7 @@ const specs: Record<string, OptionSpec> = {
   "puzzle-id": { kind: "number", help: "puzzle identifier to use (default: from --data for ARC, else 0)" },
   halting: { kind: "string", help: "fixed (halt_max_steps segments, as the official eval) or adaptive (stop when q_halt > q_continue; q_halt > 0 for a model trained with no_ACT_continue)", default: "fixed" },
   "max-segments": { kind: "number", help: "segment limit (default halt_max_steps; may exceed it)" },
+  tta: { kind: "number", help: "Sudoku: also solve K augmented views and return a view's answer that satisfies the givens and the rules (1 = off)", default: 1 },
   kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the trace as JSON", default: false },
@@ -153,13 +155,22 @@ export const command: Command = {
       : await prepareArc(model, o["arc"] as string, o["test-index"] as number, o["data"] as string | undefined, o["puzzle-id"] as number | undefined);
     const input: SolveInput = o["puzzle-id"] !== undefined ? { ...prep.input, puzzleIdentifier: o["puzzle-id"] as number } : prep.input;
     const result: SolveResult = solvePuzzle(makeCtx(kernels), model, input, { halting: halting as Halting, ...(maxSegments !== undefined ? { maxSegments } : {}) });
+    const views = o["tta"] as number;
+    if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
+    if (views > 1 && prep.kind !== "sudoku") throw new UsageError("--tta is for Sudoku (--sudoku)");
+    const tta = views > 1 ? solveSudokuTta(makeCtx(kernels), model, input.inputs, { views, batchSize: views, ...(maxSegments !== undefined ? { segments: maxSegments } : {}) }) : null;
+    const ttaJson = tta === null ? {} : { tta: { views, verified: tta.verified[0] === 1, chosen_view: tta.chosenView[0], final: Array.from(tta.predictions), final_decoded: prep.decode(tta.predictions), verdict: prep.verdict(tta.predictions) } };
     if (o["json"]) {
-      console.log(JSON.stringify({ checkpoint: o["checkpoint"], task: prep.kind, ...traceToJson(result, prep.decode), verdict: prep.verdict(result.final) }));
+      console.log(JSON.stringify({ checkpoint: o["checkpoint"], task: prep.kind, ...traceToJson(result, prep.decode), verdict: prep.verdict(result.final), ...ttaJson }));
       return 0;
     }
     const hl: Highlight = (o["color"] ?? process.stdout.isTTY === true) ? "ansi" : "brackets";
     console.log(renderTrace(prep.kind, result, hl, maxSegments ?? model.config.halt_max_steps));
     console.log(prep.verdict(result.final));
+    if (tta !== null) {
+      const how = tta.verified[0] === 1 ? `view ${tta.chosenView[0]!} of ${views} satisfies the givens and the rules` : `no view of ${views} satisfies the rules: a σ(q_halt)-weighted vote of the views`;
+      console.log(`\ntest-time augmentation (${how}):\n${String(prep.decode(tta.predictions))}\n${prep.verdict(tta.predictions)}`);
+    }
     return 0;
   },
 };

@@ -99,3 +99,15 @@ test("hrm analyze pr on a TRM checkpoint: z_H = y, z_L = z", () => {
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(join(out, "pr.png")));
 });
+
+test("hrm solve --tta: the verified-view answer beside the plain trace", () => {
+  const r = hrm(["solve", "--checkpoint", ckpt, "--sudoku", PUZZLE, "--kernels", "reference", "--tta", "3", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { tta: { views: number; verified: boolean; chosen_view: number; final: number[]; verdict: string } };
+  assert.equal(j.tta.views, 3);
+  assert.equal(j.tta.final.length, 81);
+  assert.equal(j.tta.verified, j.tta.chosen_view >= 0);
+  const bad = hrm(["solve", "--checkpoint", ckpt, "--sudoku", PUZZLE, "--tta", "0"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--tta must be a positive integer/);
+});
