@@ -1,6 +1,7 @@
 // `hrm demo`: the main job on an embedded default, no download. Generates Sudoku puzzles (30 blanks, as the
-// issue's 1k setting), builds the dataset with 1000 augmentations per puzzle, trains the CPU preset with
-// progress, evaluates on held-out puzzles, draws the curves and solves one held-out puzzle step by step.
+// issue's 1k setting), builds the dataset with 1000 augmentations per puzzle, trains the trm-sudoku-cpu
+// preset (TRM) with progress, evaluates every held-out puzzle, draws the curves and solves one held-out
+// puzzle drawn at random, segment by segment, saying so when it is wrong.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeCtx } from "../engine/context.js";
@@ -23,7 +24,7 @@ import { evaluateSplit } from "../eval/evaluate.js";
 import { UsageError } from "../engine/errors.js";
 
 /** Steps between the demo's evaluations on 100 held-out puzzles (the curve) and its checkpoints. */
-const DEMO_EVAL_EVERY = 50;
+const DEMO_EVAL_EVERY = 100;
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
