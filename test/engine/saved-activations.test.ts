@@ -13,8 +13,8 @@ import { loadNativeKernels } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { actLossHead } from "../../src/losses/act-loss-head.js";
 import { actForward, initialCarry } from "../../src/model/act.js";
-import { parseHrmConfig } from "../../src/model/hrm/config.js";
-import { HrmModel } from "../../src/model/hrm/model.js";
+import { createModel, parseModelConfig } from "../../src/model/model.js";
+import type { ModelFamily } from "../../src/model/model.js";
 import { finish, forwardDone, keepForBackward, withKept } from "../../src/ops/grad.js";
 import { randomBatch } from "../../src/train/synthetic.js";
 
@@ -25,10 +25,18 @@ const arch = {
   L_layers: 2, hidden_size: 32, expansion: 4, num_heads: 2, pos_encodings: "rope", halt_max_steps: 3, halt_exploration_prob: 0,
 };
 
+/** TRM variants on the same shapes: the mlp_t token mixer (transposes, RMSNorm over tokens) and attention. */
+const trmArch = { ...arch, H_layers: 0, H_cycles: 2, L_cycles: 2, puzzle_emb_len: 2, no_ACT_continue: true };
+const variants: ReadonlyArray<{ name: string; family: ModelFamily; arch: Record<string, unknown> }> = [
+  { name: "HRM", family: "hrm", arch },
+  { name: "TRM mlp_t", family: "trm", arch: { ...trmArch, mlp_t: true, pos_encodings: "none" } },
+  { name: "TRM attention", family: "trm", arch: { ...trmArch, mlp_t: false } },
+];
+
 /** One recorded ACT call, loss and backward in a step scope; the gradients and the pool's byte counts. */
-function step(forwardDtype: "float32" | "bfloat16", poison: boolean) {
-  const config = parseHrmConfig({ ...arch, forward_dtype: forwardDtype });
-  const model = HrmModel.create(config, new Rng(5));
+function step(forwardDtype: "float32" | "bfloat16", poison: boolean, variant = variants[0]!) {
+  const config = parseModelConfig({ ...variant.arch, forward_dtype: forwardDtype }, variant.family);
+  const model = createModel(config, new Rng(5));
   const ctx = makeCtx(kernels);
   ctx.pool.poisonReleased = poison;
   const batch = randomBatch(config, new Rng(6));
@@ -42,9 +50,9 @@ function step(forwardDtype: "float32" | "bfloat16", poison: boolean) {
   return { loss, grads: model.params.gradFlat.slice(), stats: { ...ctx.pool.stats }, tapeLength: ctx.tape.length };
 }
 
-for (const dtype of ["float32", "bfloat16"] as const) {
-  test(`${dtype} step: the same gradients when every returned buffer is poisoned; nothing left live`, () => {
-    const plain = step(dtype, false), poisoned = step(dtype, true);
+for (const variant of variants) for (const dtype of ["float32", "bfloat16"] as const) {
+  test(`${variant.name} ${dtype} step: the same gradients when every returned buffer is poisoned; nothing left live`, () => {
+    const plain = step(dtype, false, variant), poisoned = step(dtype, true, variant);
     assert.ok(Number.isFinite(poisoned.loss));
     let nonZero = 0;
     for (let i = 0; i < plain.grads.length; i++) {
@@ -109,8 +117,8 @@ test("the pool counts bytes and reuses bf16 copies by size", () => {
 });
 
 test("frozen weights: bf16 inference rounds each weight once and gives the same outputs bit for bit", () => {
-  const config = parseHrmConfig({ ...arch, forward_dtype: "bfloat16" });
-  const model = HrmModel.create(config, new Rng(7));
+  const config = parseModelConfig({ ...arch, forward_dtype: "bfloat16" }, "hrm");
+  const model = createModel(config, new Rng(7));
   const batch = randomBatch(config, new Rng(8));
   const infer = (ctx: ReturnType<typeof makeCtx>) => {
     let carry = initialCarry(model, 8);
@@ -130,7 +138,7 @@ test("frozen weights: bf16 inference rounds each weight once and gives the same 
   const weights = [...model.params.tensors.keys()].filter((n) => n.endsWith(".weight") && !n.includes("embed")).length;
   assert.equal(frozen.roundedWeights?.size, weights, "one rounded copy per matrix weight used");
   const f32 = frozenWeights(makeCtx(kernels));
-  const f32Model = HrmModel.create(parseHrmConfig({ ...arch, forward_dtype: "float32" }), new Rng(7));
+  const f32Model = createModel(parseModelConfig({ ...arch, forward_dtype: "float32" }, "hrm"), new Rng(7));
   stepScope(f32, () => actForward(f32, f32Model, initialCarry(f32Model, 8), batch, { mode: "eval" }));
   assert.equal(f32.roundedWeights?.size, 0, "float32 makes no copies");
 });
