@@ -1,8 +1,9 @@
-// One HRM training step (one ACT segment incl. the Q-target forward, backward, both optimizers) or one
-// inference (a batch through halt_max_steps eval segments), for a preset, kernel backend and precision.
-// Also the matrix products' achieved rate inside the model, next to the same products run in isolation.
-//   node dist/bench/train-step.js [--preset tiny-a|paper|<training preset>] [--kernels reference|native|auto]
-//        [--forward-dtype float32|bfloat16] [--batch N] [--mode train|infer] [--reps N] [--json]
+// One training step (HRM: one ACT segment incl. the Q-target forward, backward, both optimizers; TRM: one ACT
+// step, backward through its last cycle, both optimizers, the EMA update) or one inference (a batch through
+// halt_max_steps eval segments), for a preset, kernel backend and precision. Also the matrix products'
+// achieved rate inside the model, next to the same products run in isolation.
+//   node dist/bench/train-step.js [--preset tiny-a|paper|trm-sudoku|trm-arc|trm-sudoku-small|trm-arc-small|<training
+//        preset>] [--kernels reference|native|auto] [--forward-dtype float32|bfloat16] [--batch N] [--mode train|infer] [--reps N] [--json]
 import { performance } from "node:perf_hooks";
 import { frozenWeights, makeCtx, stepScope } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
@@ -12,6 +13,8 @@ import type { BackendChoice } from "../src/kernels/select.js";
 import { selectKernels } from "../src/kernels/select.js";
 import { actForward, initialCarry } from "../src/model/act.js";
 import { parseHrmConfig } from "../src/model/hrm/config.js";
+import { parseTrmConfig } from "../src/model/trm/config.js";
+import { nativeInfo } from "../src/kernels/native/index.js";
 import type { ModelConfig } from "../src/model/model.js";
 import { createModel, familyOf, parseModelConfig } from "../src/model/model.js";
 import { createTrainState, trainStep } from "../src/train/step.js";
@@ -27,7 +30,32 @@ const base = { num_puzzle_identifiers: 1, vocab_size: 11, pos_encodings: "rope",
 const benchPresets: Record<string, ModelConfig> = {
   "tiny-a": parseHrmConfig({ ...base, batch_size: 3, seq_len: 16, puzzle_emb_ndim: 64, num_puzzle_identifiers: 5, H_cycles: 2, L_cycles: 2, H_layers: 2, L_layers: 2, hidden_size: 64, expansion: 4, num_heads: 4, halt_max_steps: 4 }),
   paper: parseHrmConfig({ ...base, batch_size: 32, seq_len: 81, puzzle_emb_ndim: 512, H_cycles: 2, L_cycles: 2, H_layers: 4, L_layers: 4, hidden_size: 512, expansion: 4, num_heads: 8, halt_max_steps: 16 }),
+  ...trmBenchPresets(),
 };
+
+/**
+ * The official TRM configurations (trm-spec §6: hidden 512, 8 heads, expansion 4, L_layers 2, puzzle vector 512
+ * in a 16-token prefix, halt_max_steps 16, no_ACT_continue; one puzzle identifier, as bench/torch_trm_step.py):
+ * trm-sudoku (mlp_t, no positions, H/L cycles 3/6, T = 81 + 16, batch 32) and trm-arc (attention, RoPE, H/L 3/4,
+ * T = 900 + 16, batch 4: a step is ~100 GFLOP per row). The -small variants keep each model's structure at a
+ * size that runs in about a second per step on one core (hidden 128, 4 heads, batch 2; ARC on 10x10 grids,
+ * T = 100 + 16): for checking the bench itself, not for its numbers.
+ */
+function trmBenchPresets(): Record<string, ModelConfig> {
+  const common = {
+    num_puzzle_identifiers: 1, H_layers: 0, L_layers: 2, hidden_size: 512, num_heads: 8, expansion: 4, puzzle_emb_ndim: 512, puzzle_emb_len: 16,
+    halt_max_steps: 16, halt_exploration_prob: 0.1, no_ACT_continue: true, rms_norm_eps: 1e-5, rope_theta: 10000, forward_dtype: "float32",
+  };
+  const sudoku = { ...common, batch_size: 32, seq_len: 81, vocab_size: 11, mlp_t: true, pos_encodings: "none", H_cycles: 3, L_cycles: 6 };
+  const arc = { ...common, batch_size: 4, seq_len: 900, vocab_size: 12, mlp_t: false, pos_encodings: "rope", H_cycles: 3, L_cycles: 4 };
+  const small = { hidden_size: 128, num_heads: 4, puzzle_emb_ndim: 128, batch_size: 2 };
+  return {
+    "trm-sudoku": parseTrmConfig(sudoku, "bench preset trm-sudoku"),
+    "trm-arc": parseTrmConfig(arc, "bench preset trm-arc"),
+    "trm-sudoku-small": parseTrmConfig({ ...sudoku, ...small }, "bench preset trm-sudoku-small"),
+    "trm-arc-small": parseTrmConfig({ ...arc, ...small, seq_len: 100 }, "bench preset trm-arc-small"),
+  };
+}
 
 /** The data shapes of each task's datasets (seq_len, vocabulary), for a training preset's model. */
 const taskShapes = [
@@ -54,6 +82,9 @@ export const benchOptim: OptimConfig = {
   global_batch_size: 32, lr: 1e-4, lr_min_ratio: 1, lr_warmup_steps: 10, weight_decay: 0.1, beta1: 0.9, beta2: 0.95,
   puzzle_emb_lr: 1e-2, puzzle_emb_weight_decay: 0.1, loss_type: "stablemax_cross_entropy", ema: null,
 };
+
+/** The official TRM runs' EMA (rate 0.999, no warm-up), part of a TRM bench step. */
+export const trmBenchEma = { rate: 0.999, warmup: false } as const;
 
 export interface BenchResult {
   readonly medianMs: number;
@@ -116,7 +147,8 @@ export function benchModel(config: ModelConfig, backend: BackendChoice, mode: "t
   const { kernels, stats } = countingKernels(selectKernels(backend));
   const rng = new Rng(0);
   const model = createModel(config, rng);
-  const optim = { ...benchOptim, global_batch_size: config.batch_size };
+  // TRM's official step ends with the EMA update (pretrain.py, ema=True in every published run)
+  const optim: OptimConfig = { ...benchOptim, global_batch_size: config.batch_size, ema: familyOf(config) === "trm" ? trmBenchEma : null };
   const state = createTrainState(model, optim, 1000);
   const ctx = makeCtx(kernels);
   const times: number[] = [];
@@ -157,7 +189,7 @@ export function timeTrainStep(config: ModelConfig, kernels: BackendChoice, reps:
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = parseArgs(process.argv.slice(2), {
-    preset: { kind: "string", help: "tiny-a | paper | a training preset (sudoku-cpu, sudoku-cpu-official, maze-cpu, ...)", default: "tiny-a" },
+    preset: { kind: "string", help: "tiny-a | paper | trm-sudoku | trm-arc | trm-sudoku-small | trm-arc-small | a training preset (sudoku-cpu, sudoku-cpu-official, maze-cpu, ...)", default: "tiny-a" },
     kernels: { kind: "string", help: "reference | native | auto", default: "reference" },
     "forward-dtype": { kind: "string", help: "float32 | bfloat16", default: "float32" },
     batch: { kind: "number", help: "batch size (default: the preset's)" },
@@ -173,7 +205,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const mode = o["mode"] === "infer" ? "infer" : "train";
   const r = benchModel(config, o["kernels"] as BackendChoice, mode, o["reps"] as number, o["warmup"] as number);
   const what = { preset: o["preset"], kernels: o["kernels"], forward_dtype: config.forward_dtype, batch: config.batch_size, mode };
-  if (o["json"]) console.log(JSON.stringify({ ...what, ...r }));
+  if (o["json"]) console.log(JSON.stringify({ ...what, ...r, native: nativeInfo() }));
   else console.log(`${JSON.stringify(what)}: median ${r.medianMs.toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB (pool: peak live ${r.poolPeakLiveMb.toFixed(0)} MB, allocated ${r.poolFreshMb.toFixed(0)} MB), matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in the model vs ${r.matmulIsolatedGflops.toFixed(1)} isolated (${(100 * r.matmulShare).toFixed(0)}% of the time)`);
   if (o["profile"] && !o["json"]) {
     const rest = r.medianMs - r.profile.reduce((s, p) => s + p.msPerRep, 0);
