@@ -14,6 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { makeCtx } from "../../src/engine/context.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { mazeToTokens, sudokuToTokens, tokensToMaze, tokensToSudoku } from "../../src/solve/codecs.js";
+import { haltsUnder } from "../../src/solve/halt-rule.js";
 import type { SolveResult } from "../../src/solve/solve.js";
 import { solvePuzzle } from "../../src/solve/solve.js";
 import { loadCheckpointModel } from "../../src/train/checkpoint.js";
@@ -91,7 +92,7 @@ function assertSameAsNode(where: string, got: PageRun, node: SolveResult, decode
     assert.deepEqual(got.segments[i]!.changed, s.changed, `${where}: highlighted cells of segment ${s.segment}`);
   });
   assert.equal(got.shown, decode(node.final), `${where}: the grid shown after the run is the final segment's`);
-  const stop = node.segments.find((s) => s.qHalt > s.qContinue)?.segment;
+  const stop = node.segments.find((s) => haltsUnder(node.haltRule, s.qHalt, s.qContinue))?.segment; // the model's own rule
   assert.equal(got.adaptiveStop, stop === undefined ? "none" : String(stop), `${where}: adaptive halting marker`);
 }
 
