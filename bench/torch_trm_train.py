@@ -114,6 +114,8 @@ def main():
                    help="evaluate the live parameters or the EMA copy (official ema=True); EMA is kept only for 'ema'")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--minutes", type=float, default=30, help="training time (evaluation excluded)")
+    p.add_argument("--max-steps", type=int, default=0,
+                   help="stop after this many steps even within --minutes (0: no limit); for sample-efficiency runs")
     p.add_argument("--eval-every", type=int, default=50)
     p.add_argument("--eval-n", type=int, default=1000, help="test examples per evaluation (the first N)")
     p.add_argument("--eval-batch", type=int, default=256, help="test examples per evaluation batch")
@@ -192,7 +194,7 @@ def main():
               file=sys.stderr, flush=True)
 
     model.train()
-    while train_s < args.minutes * 60:
+    while train_s < args.minutes * 60 and (args.max_steps <= 0 or step < args.max_steps):
         t0 = time.perf_counter()
         step += 1  # pretrain.train_batch: train_state.step += 1
         idx = torch.randint(0, tr_x.shape[0], (B,), generator=gen)

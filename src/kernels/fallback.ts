@@ -11,10 +11,9 @@ export type PartialKernels = Partial<Omit<Kernels, "name">> & Pick<Kernels, "nam
 export function withFallback(fast: PartialKernels, reference: Kernels, log: (msg: string) => void = () => {}): Kernels {
   const missing: KernelName[] = kernelNames.filter((k) => fast[k] === undefined);
   if (missing.length > 0) log(`kernels: backend "${fast.name}" uses the reference for: ${missing.join(", ")}`);
-  const out: Record<string, unknown> = { name: fast.name };
-  for (const k of kernelNames) {
-    const f = fast[k] ?? reference[k];
-    out[k] = f.bind(fast[k] !== undefined ? fast : reference);
-  }
-  return out as unknown as Kernels;
+  // Start from the complete reference (so the result is a `Kernels` by type), then put every fast kernel
+  // over its reference twin, bound to its backend.
+  const out: Kernels = { ...reference, name: fast.name };
+  const own = kernelNames.filter((k) => fast[k] !== undefined).map((k) => [k, (fast[k] as (...a: never[]) => void).bind(fast)]);
+  return Object.freeze(Object.assign(out, Object.fromEntries(own)));
 }

@@ -146,25 +146,31 @@ export interface Kernels {
 
 export type KernelName = Exclude<keyof Kernels, "name">;
 
-/** Every kernel name, for tables of tests and for fallback wrappers. */
-export const kernelNames: readonly KernelName[] = [
-  "matmul",
-  "rmsNormForward",
-  "rmsNormBackward",
-  "ropeForward",
-  "ropeBackward",
-  "attentionForward",
-  "attentionBackward",
-  "swigluForward",
-  "swigluBackward",
-  "softmaxForward",
-  "embeddingForward",
-  "embeddingBackward",
-  "add",
-  "scale",
-  "axpy",
-  "roundBf16",
-  "packBf16",
-  "unpackBf16",
-  "adamAtan2Update",
-];
+/**
+ * Every kernel name, for tables of tests and for fallback wrappers. Written as a record keyed by
+ * `KernelName` so that the compiler rejects a list that misses a kernel of the interface (or names one it
+ * does not have); the array is derived from it.
+ */
+const kernelNameSet = {
+  matmul: true,
+  rmsNormForward: true,
+  rmsNormBackward: true,
+  ropeForward: true,
+  ropeBackward: true,
+  attentionForward: true,
+  attentionBackward: true,
+  swigluForward: true,
+  swigluBackward: true,
+  softmaxForward: true,
+  embeddingForward: true,
+  embeddingBackward: true,
+  add: true,
+  scale: true,
+  axpy: true,
+  roundBf16: true,
+  packBf16: true,
+  unpackBf16: true,
+  adamAtan2Update: true,
+} as const satisfies Record<KernelName, true>;
+
+export const kernelNames: readonly KernelName[] = Object.keys(kernelNameSet) as KernelName[];

@@ -12,7 +12,8 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withFallback } from "../fallback.js";
-import type { AdamAtan2Dims, Buf, Kernels } from "../kernels.js";
+import type { Buf, Kernels } from "../kernels.js";
+import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { referenceKernels } from "../reference/index.js";
 
 /** What the addon reports about itself. */
@@ -125,7 +126,6 @@ export function loadNativeKernels(opts: NativeOptions = {}): Kernels | null {
   return withFallback(makeKernels(addon), referenceKernels, opts.log);
 }
 
-const f = Math.fround;
 
 function makeKernels(n: NativeAddon): Kernels {
   return {
@@ -152,20 +152,9 @@ function makeKernels(n: NativeAddon): Kernels {
     packBf16: (dst, src, len) => n.packBf16(dst, src, len),
     unpackBf16: (dst, src, len) => n.unpackBf16(dst, src, len),
     adamAtan2Update: (param, grad, expAvg, expAvgSq, d) => {
-      const c = adamConstants(d); // float32 scalars exactly as the reference computes them
+      const c = adamAtan2Scalars(d);
       n.adamAtan2Update(param, grad, expAvg, expAvgSq, d.n, c.decay, c.w1, c.w2, c.stepSize, c.sqrtBc2);
     },
   };
 }
 
-/** The float32 scalars of one AdamATan2 step, as src/kernels/reference/adam-atan2.ts computes them. */
-function adamConstants(d: AdamAtan2Dims): { decay: number; w1: number; w2: number; stepSize: number; sqrtBc2: number } {
-  const { lr, beta1, beta2, weightDecay, step } = d;
-  return {
-    decay: f(1 - lr * weightDecay),
-    w1: f(1 - beta1),
-    w2: f(1 - beta2),
-    stepSize: f(lr / (1 - beta1 ** step)),
-    sqrtBc2: f(Math.sqrt(1 - beta2 ** step)),
-  };
-}

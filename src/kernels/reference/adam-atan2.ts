@@ -12,12 +12,33 @@ function lerp(start: number, end: number, w: number): number {
   return w < 0.5 ? f(start + f(w * f(end - start))) : f(end - f(f(end - start) * f(1 - w)));
 }
 
+/** The float32 scalars of one step: every backend (reference, WASM, native) takes them from here. */
+export interface AdamAtan2Scalars {
+  /** 1 − lr·λ (decoupled weight decay). */
+  readonly decay: number;
+  /** The lerp weights 1 − β1 and 1 − β2. */
+  readonly w1: number;
+  readonly w2: number;
+  /** lr / (1 − β1^t). */
+  readonly stepSize: number;
+  /** sqrt(1 − β2^t). */
+  readonly sqrtBc2: number;
+}
+
+export function adamAtan2Scalars(d: AdamAtan2Dims): AdamAtan2Scalars {
+  const { lr, beta1, beta2, weightDecay, step } = d;
+  return {
+    decay: f(1 - lr * weightDecay),
+    w1: f(1 - beta1),
+    w2: f(1 - beta2),
+    stepSize: f(lr / (1 - beta1 ** step)),
+    sqrtBc2: f(Math.sqrt(1 - beta2 ** step)),
+  };
+}
+
 export function adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void {
-  const { n, lr, beta1, beta2, weightDecay, step } = d;
-  const decay = f(1 - lr * weightDecay);
-  const w1 = f(1 - beta1), w2 = f(1 - beta2);
-  const stepSize = f(lr / (1 - beta1 ** step));
-  const sqrtBc2 = f(Math.sqrt(1 - beta2 ** step));
+  const { n } = d;
+  const { decay, w1, w2, stepSize, sqrtBc2 } = adamAtan2Scalars(d);
   for (let i = 0; i < n; i++) {
     const p = f(param[i]! * decay);
     const g = grad[i]!;

@@ -16,6 +16,7 @@
 import type {
   AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims,
 } from "../kernels.js";
+import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { packBf16, unpackBf16 } from "../reference/elementwise.js";
 
 /** "simd": WebAssembly SIMD (mul + add). "relaxed": relaxed SIMD as well (fused multiply-add in matmul). */
@@ -145,7 +146,6 @@ function checkDims(kernel: string, dims: Readonly<Record<string, number>>): void
   }
 }
 
-const fr = Math.fround;
 
 /** Export names the host calls (everything in WasmKernelExports but the memory). */
 const exportNames = [
@@ -385,13 +385,11 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
     },
 
     adamAtan2Update(param: Buf, grad: Buf, expAvg: Buf, expAvgSq: Buf, d: AdamAtan2Dims): void {
-      const { n, lr, beta1, beta2, weightDecay, step } = d, kn = "adamAtan2Update";
+      const { n } = d, kn = "adamAtan2Update";
       checkDims(kn, { n });
       const p = f32(kn, "param", param, n, "n"), g = f32(kn, "grad", grad, n, "n");
       const m = f32(kn, "expAvg", expAvg, n, "n"), v = f32(kn, "expAvgSq", expAvgSq, n, "n");
-      // the float32 scalars exactly as src/kernels/reference/adam-atan2.ts computes them
-      const decay = fr(1 - lr * weightDecay), w1 = fr(1 - beta1), w2 = fr(1 - beta2);
-      const stepSize = fr(lr / (1 - beta1 ** step)), sqrtBc2 = fr(Math.sqrt(1 - beta2 ** step));
+      const { decay, w1, w2, stepSize, sqrtBc2 } = adamAtan2Scalars(d);
       chunked(n, (off, len) => {
         const pp = arena.in(p, len, kn, off), pg = arena.in(g, len, kn, off);
         const pm = arena.in(m, len, kn, off), pv = arena.in(v, len, kn, off);
