@@ -267,3 +267,20 @@ function bf16Edges(rng: Rng, n: number): Float32Array {
   for (let i = 0; i < Math.min(n, special.length); i++) a[i] = special[i]!;
   return a;
 }
+
+/**
+ * The table every fast backend runs (backends.test.ts): matmul shapes that cross WASM's 5x8 register tile and
+ * its KC/MC/NC blocks ([125, 263, 1030]: MC = 120, KC = 256, NC = 512, and misses the tile in M and N) and
+ * the HRM size (164 rows = 2 sequences of 82 tokens), elementwise sizes across the 1 Mi-element chunk, and
+ * every bf16 bit pattern for unpack.
+ */
+export function backendCases(): Case[] {
+  return [
+    ...kernelCases({
+      matmulShapes: [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192], [125, 263, 1030]],
+      skipMatmul: (M, precision, combo) => M === 125 && precision === "bf16" && combo !== 7, // the reference's time
+      elementwise: [1, 7, 1001, (1 << 20) + 5],
+    }),
+    ...bf16PackCases(65536),
+  ];
+}

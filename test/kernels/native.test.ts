@@ -1,27 +1,15 @@
-// Parity of the native backend with the reference, kernel by kernel (the shared table and its tolerances:
-// cases.ts), then its report, thread setting, errors and selection.
+// The native backend's own checks: its report, thread setting, errors and selection (its kernel-by-kernel
+// parity with the reference runs in backends.test.ts, with every other backend).
 // If the addon is not built the tests skip with the reason, or fail when HRM_REQUIRE_NATIVE=1 (CI).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { kernelNames } from "../../src/kernels/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "../../src/kernels/native/index.js";
-import type { Case } from "./parity.js";
-import { coveredKernels, runCase } from "./parity.js";
-import { bf16PackCases, kernelCases } from "./cases.js";
+import { runCase } from "./parity.js";
+import { backendCases } from "./cases.js";
 
 const native = loadNativeKernels();
-
-// ---- the table -------------------------------------------------------------------------------------
-
-const cases: Case[] = [
-  ...kernelCases({
-    matmulShapes: [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192]],
-    elementwise: [1, 7, 1001, 100003],
-  }),
-  ...bf16PackCases(65536), // unpack: every bit pattern
-];
 
 // ---- running it --------------------------------------------------------------------------------------
 
@@ -44,23 +32,12 @@ if (native === null) {
     assert.equal(k.name, "native");
   });
 
-  test("every kernel of the interface has a native parity case", () => {
-    const covered = coveredKernels(cases);
-    assert.deepEqual(kernelNames.filter((n) => !covered.has(n)), []);
-  });
-
-  let seed = 1;
-  for (const c of cases) {
-    const s = seed++;
-    test(`native ${c.name}`, () => runCase(k, c, s));
-  }
-
   test("native kernels give the reference's results with 1 thread too", () => {
     const one = loadNativeKernels({ threads: 1 });
     assert.ok(one !== null);
     try {
       // the HRM-sized cases (rows 164 = 2 sequences of 82 tokens, T=82), which take the parallel paths
-      for (const c of cases.filter((c) => /\b(164|T=82)\b/.test(c.name))) runCase(one, c, 1000);
+      for (const c of backendCases().filter((c) => /\b(164|T=82)\b/.test(c.name))) runCase(one, c, 1000);
       assert.equal(nativeInfo()?.threads, 1);
     } finally {
       loadNativeKernels(); // back to all cores

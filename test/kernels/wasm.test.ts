@@ -1,7 +1,6 @@
-// Parity of the WASM backend with the reference, kernel by kernel (the shared table and its tolerances:
-// cases.ts, at sizes that cross the 5×8 register tile, the KC/MC/NC blocks and the elementwise chunk). Then
-// the golden checker on hrm-tiny-a with the WASM kernels, the relaxed-SIMD build (in a child process with
-// --experimental-wasm-relaxed-simd) and the errors.
+// The WASM backend's own checks (its kernel-by-kernel parity runs in backends.test.ts with every other
+// backend): the golden checker on hrm-tiny-a with the WASM kernels, the relaxed-SIMD build (in a child process
+// with --experimental-wasm-relaxed-simd), the arena, the browser path, the errors and selection.
 // If the build is missing (npm run build:wasm) the parity tests fail: the build is part of `npm ci`.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,21 +10,8 @@ import { test } from "node:test";
 import { kernelNames } from "../../src/kernels/kernels.js";
 import { instantiateWasmKernels, loadWasmKernels, wasmBuildDir, wasmFiles, wasmLoadError } from "../../src/kernels/wasm/index.js";
 import { checkReference } from "../../src/parity/replay.js";
-import type { Case } from "./parity.js";
-import { coveredKernels, runCase } from "./parity.js";
-import { kernelCases } from "./cases.js";
 
 const wasm = loadWasmKernels({ variant: "simd" });
-
-// ---- the table -------------------------------------------------------------------------------------
-
-// [125, 263, 1030] crosses every block (MC = 120, KC = 256, NC = 512) and misses the 5×8 tile in M and N;
-// 2^20 + 5 crosses the 1 Mi-element chunk of the elementwise kernels.
-const cases: Case[] = kernelCases({
-  matmulShapes: [[1, 1, 1], [7, 13, 5], [17, 31, 29], [33, 65, 47], [164, 512, 192], [125, 263, 1030]],
-  skipMatmul: (M, precision, combo) => M === 125 && precision === "bf16" && combo !== 7, // the reference's time
-  elementwise: [1, 7, 1001, (1 << 20) + 5],
-});
 
 // ---- running it --------------------------------------------------------------------------------------
 
@@ -38,17 +24,9 @@ test("the WASM build loads (simd)", () => {
 if (wasm !== null) {
   const k = wasm;
 
-  test("every kernel of the interface is implemented in WASM and has a parity case", () => {
+  test("every kernel of the interface is implemented in WASM", () => {
     for (const n of kernelNames) assert.equal(typeof k[n], "function", n);
-    const covered = coveredKernels(cases);
-    assert.deepEqual(kernelNames.filter((n) => !covered.has(n)), []);
   });
-
-  let seed = 1;
-  for (const c of cases) {
-    const s = seed++;
-    test(`wasm ${c.name}`, () => runCase(k, c, s));
-  }
 
   test("hrm-tiny-a: all golden tensors match with the WASM kernels", () => {
     const report = checkReference("../shared/reference/hrm-tiny-a", { kernels: k });
