@@ -1,5 +1,6 @@
-// The YAML subset for all_config.yaml: PyYAML's layout (indentless sequences, folded long scalars, quoted
-// strings, YAML 1.1 scalars) parses to the right values; dumpYaml writes what parseYaml reads back.
+// YAML for all_config.yaml: PyYAML's layout (indentless sequences, folded long scalars, quoted strings,
+// YAML 1.1 scalars as PyYAML resolves them) parses to the right values; dumpYaml writes PyYAML's layout
+// and parseYaml reads it back.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConfigError } from "../../src/engine/errors.js";
@@ -57,11 +58,18 @@ test("parseYaml reads the PyYAML dump layout", () => {
   });
 });
 
-test("parseYaml refuses what it does not implement, naming the line", () => {
-  assert.throws(() => parseYaml("a: &x 1\nb: *x", "c.yaml"), (e: unknown) => e instanceof ConfigError && /c\.yaml line 1: anchors/.test(e.message));
-  assert.throws(() => parseYaml("a: |\n  text", "c.yaml"), /block scalars/);
-  assert.throws(() => parseYaml("a: 1\na: 2", "c.yaml"), /line 2: duplicate key "a"/);
-  assert.throws(() => parseYaml("a: 1\n   b: 2", "c.yaml"), ConfigError);
+test("parseYaml: full YAML through the yaml package, PyYAML's booleans, errors as one ConfigError naming the line", () => {
+  assert.deepEqual(parseYaml("a: &x 1\nb: *x\nc: |\n  text\nd: [y, n, yes, Off]", "c.yaml"), { a: 1, b: 1, c: "text\n", d: ["y", "n", true, false] });
+  const bad = (text: string, re: RegExp): void => {
+    assert.throws(() => parseYaml(text, "c.yaml"), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes("\n"), text);
+  };
+  bad("a: 1\na: 2", /^c\.yaml line 2: .*unique/i);
+  bad("a: 1\n   b: 2", /^c\.yaml line 1: .*compact/);
+  bad("a: [1, 2", /^c\.yaml line \d+: /);
+  bad("a: \"unterminated", /^c\.yaml line 1: /);
+  // an alias bomb: each level doubles the aliases the value expands to
+  const bomb = ["a0: &a0 [x, x]", ...Array.from({ length: 20 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`)].join("\n");
+  bad(bomb, /^c\.yaml: .*alias/i);
 });
 
 test("dumpYaml writes sorted keys, Python float reprs and quotes where needed; parseYaml reads it back", () => {
