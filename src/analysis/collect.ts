@@ -107,7 +107,7 @@ export function collectStates(outer: Ctx, model: ReasoningModel, split: OpenSpli
     mean.fill(0);
     for (let t = P; t < T; t++) {
       const o = (b * T + t) * D;
-      for (let j = 0; j < D; j++) mean[j] += z[o + j]!;
+      for (let j = 0; j < D; j++) mean[j]! += z[o + j]!;
     }
     for (let j = 0; j < D; j++) mean[j]! /= S;
     return mean;

@@ -61,7 +61,7 @@ export class CovarianceAccumulator {
       for (let j = 0; j < d; j++) {
         const v = x[at + k * d + j]! - shift[j]!;
         y[j * r + k] = v;
-        sum[j] += v;
+        sum[j]! += v;
       }
     }
     for (let i = 0; i < d; i++) {
@@ -70,7 +70,7 @@ export class CovarianceAccumulator {
         const oj = j * r;
         let s = 0;
         for (let k = 0; k < r; k++) s += y[oi + k]! * y[oj + k]!;
-        g[i * d + j] += s;
+        g[i * d + j]! += s;
       }
     }
   }
@@ -81,11 +81,11 @@ export class CovarianceAccumulator {
       for (let j = 0; j < d; j++) {
         const v = x[at + k * d + j]! - shift[j]!;
         y[k * d + j] = v;
-        sum[j] += Math.fround(v); // the same (float32) values the Gram sees
+        sum[j]! += Math.fround(v); // the same (float32) values the Gram sees
       }
     }
     this.gramFn!(cg, y.subarray(0, r * d), r, d);
-    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) g[i * d + j] += cg[i * d + j]!;
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) g[i * d + j]! += cg[i * d + j]!;
   }
 
   /** Mean of the samples [d]. */

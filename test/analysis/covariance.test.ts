@@ -11,8 +11,8 @@ import { referenceKernels } from "../../src/kernels/reference/index.js";
 /** Two-pass covariance in float64: the textbook definition. */
 function twoPass(x: ArrayLike<number>, n: number, d: number): Float64Array {
   const m = new Float64Array(d), c = new Float64Array(d * d);
-  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) m[j] += x[r * d + j]! / n;
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) c[i * d + j] += ((x[r * d + i]! - m[i]!) * (x[r * d + j]! - m[j]!)) / (n - 1);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) m[j]! += x[r * d + j]! / n;
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) c[i * d + j]! += ((x[r * d + i]! - m[i]!) * (x[r * d + j]! - m[j]!)) / (n - 1);
   return c;
 }
 
