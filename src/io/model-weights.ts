@@ -50,7 +50,7 @@ export function modelTensors(model: WeightHolder, prefix = OFFICIAL_PREFIX, offi
 export function loadModelTensors(model: WeightHolder, tensors: ReadonlyMap<string, StoredTensor>, source: string): void {
   const byName = new Map<string, StoredTensor>();
   for (const [key, t] of tensors) byName.set(bareKey(key), t);
-  const expected = new Set(model.params.specs.map((s) => s.name));
+  const expected = new Set<string>(model.params.specs.map((s) => s.name));
   const unexpected = [...byName.keys()].filter((k) => !expected.has(k));
   if (unexpected.length > 0) {
     throw new CheckpointError(`${source}: unexpected tensors ${unexpected.slice(0, 5).map((k) => `"${k}"`).join(", ")}${unexpected.length > 5 ? ` and ${unexpected.length - 5} more` : ""} for this model config (H_layers=${model.config.H_layers}, L_layers=${model.config.L_layers}, pos_encodings=${model.config.pos_encodings}, puzzle_emb_ndim=${model.config.puzzle_emb_ndim})`);

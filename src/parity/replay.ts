@@ -163,7 +163,7 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
     loadParams();
     for (const name of golden.names()) {
       if (!name.startsWith(`variant/params/${PREFIX}`)) continue;
-      model.p(name.slice(`variant/params/${PREFIX}`.length)).data.set(golden.f32(name));
+      model.params.named(name.slice(`variant/params/${PREFIX}`.length)).data.set(golden.f32(name));
     }
     run("variant/train", "train");
     run("variant/eval", "eval");

@@ -258,7 +258,7 @@ test("export -> re-import round-trips bit for bit: attention, mlp_t, the EMA cop
   assert.ok(["H_init", "L_init", "puzzle_emb.weights"].every((b) => !ema.has(`model.inner.${b}`) && exported.has(`_orig_mod.model.inner.${b}`)));
   // the same weights `hrm eval` loads by default
   const evalModel = loadCheckpointModel(dir, "auto");
-  for (const [k, t] of exported) assert.deepEqual(toFloat32(t), evalModel.params.get(bareKey(k)).data, `eval-loaded ${k}`);
+  for (const [k, t] of exported) assert.deepEqual(toFloat32(t), evalModel.params.named(bareKey(k)).data, `eval-loaded ${k}`);
   const back = await importOfficialCheckpoint(auto.file, auto.yamlPath, join(tmp, "ema-back"));
   assert.equal(back.weights?.kind, "ema");
   const backTensors = readSafetensors(join(tmp, "ema-back", "model.safetensors")).tensors;

@@ -12,13 +12,14 @@ import { linear } from "../../ops/linear.js";
 import { rmsNorm } from "../../ops/rms-norm.js";
 import { rope } from "../../ops/rope.js";
 import { swiglu } from "../../ops/swiglu.js";
+import type { BlockPrefix, ParamName, SwigluPrefix } from "../param-names.js";
 
 /** What a block reads of its model (HRM or TRM). */
 export interface BlockHost {
   readonly config: { readonly num_heads: number; readonly rms_norm_eps: number };
   readonly dims: { readonly headDim: number };
   readonly rope: { cos: Tensor; sin: Tensor } | null;
-  p(name: string): Tensor;
+  p(name: ParamName): Tensor;
 }
 
 /** Called with a sublayer's intermediate (e.g. "attn_out", "mlp_in", "mlp_out", "out") while it is alive. */
@@ -28,7 +29,7 @@ export type BlockTrace = (stage: string, t: Tensor) => void;
 // RMSNorm, whose backward uses its own output) go back to the pool as soon as they are consumed, so a
 // recorded pass keeps only what its backward needs (as PyTorch's saved tensors); in bf16 the float32
 // buffers of those that backward reads go back too once consumed, their packed copies kept (forwardDone).
-export function blockForward(ctx: Ctx, m: BlockHost, prefix: string, h: Tensor): Tensor {
+export function blockForward(ctx: Ctx, m: BlockHost, prefix: BlockPrefix, h: Tensor): Tensor {
   const h1 = attentionSublayer(ctx, m, prefix, h);
   const out = mlpSublayer(ctx, m, prefix, h1);
   forwardDone(ctx, h1);
@@ -36,7 +37,7 @@ export function blockForward(ctx: Ctx, m: BlockHost, prefix: string, h: Tensor):
 }
 
 /** RMSNorm(h + o_proj(Attn(RoPE(qkv_proj(h))))). */
-export function attentionSublayer(ctx: Ctx, m: BlockHost, prefix: string, h: Tensor, trace?: BlockTrace): Tensor {
+export function attentionSublayer(ctx: Ctx, m: BlockHost, prefix: BlockPrefix, h: Tensor, trace?: BlockTrace): Tensor {
   const NH = m.config.num_heads, HD = m.dims.headDim;
   let qkv = linear(ctx, h, m.p(`${prefix}.self_attn.qkv_proj.weight`));
   if (m.rope !== null) {
@@ -53,7 +54,7 @@ export function attentionSublayer(ctx: Ctx, m: BlockHost, prefix: string, h: Ten
 }
 
 /** RMSNorm(h + down_proj(SwiGLU(gate_up_proj(h)))) with the SwiGLU under `${prefix}.${name}`. */
-export function mlpSublayer(ctx: Ctx, m: BlockHost, prefix: string, h: Tensor, trace?: BlockTrace, name = "mlp"): Tensor {
+export function mlpSublayer(ctx: Ctx, m: BlockHost, prefix: BlockPrefix, h: Tensor, trace?: BlockTrace, name: "mlp" | "mlp_t" = "mlp"): Tensor {
   trace?.(`${name}_in`, h);
   const mlp = swigluMlp(ctx, m, `${prefix}.${name}`, h);
   trace?.(`${name}_out`, mlp);
@@ -63,7 +64,7 @@ export function mlpSublayer(ctx: Ctx, m: BlockHost, prefix: string, h: Tensor, t
 }
 
 /** down_proj(silu(gate) ⊙ up) over the last axis of x. */
-export function swigluMlp(ctx: Ctx, m: BlockHost, prefix: string, x: Tensor): Tensor {
+export function swigluMlp(ctx: Ctx, m: BlockHost, prefix: SwigluPrefix, x: Tensor): Tensor {
   const gateUp = linear(ctx, x, m.p(`${prefix}.gate_up_proj.weight`));
   const act = swiglu(ctx, gateUp);
   forwardDone(ctx, gateUp);

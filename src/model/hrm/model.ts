@@ -6,6 +6,7 @@ import type { HrmConfig, HrmDims } from "./config.js";
 import { deriveDims } from "./config.js";
 import { ModelParams, paramSpecs } from "./params.js";
 import { rotaryTables } from "./rotary.js";
+import type { ParamName } from "../param-names.js";
 
 export class HrmModel {
   readonly family = "hrm" as const;
@@ -29,7 +30,7 @@ export class HrmModel {
     return m;
   }
 
-  p(name: string): Tensor {
+  p(name: ParamName): Tensor {
     return this.params.get(name);
   }
 }

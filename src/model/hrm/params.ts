@@ -10,11 +10,12 @@ import type { TrmConfig } from "../trm/config.js";
 import type { HrmConfig, HrmDims } from "./config.js";
 import { deriveDims } from "./config.js";
 import { truncNormalInit } from "./init.js";
+import { type AttentionPrefix, type ParamName, type SwigluPrefix, blockPrefix } from "../param-names.js";
 
 export type ParamInit = { readonly kind: "truncNormal"; readonly std: number } | { readonly kind: "const"; readonly value: number };
 
 export interface ParamSpec {
-  readonly name: string;
+  readonly name: ParamName;
   readonly shape: readonly number[];
   readonly init: ParamInit;
   /** "adam": model.parameters(); "sparse": the sign-SGD puzzle table; "buffer": never trained. */
@@ -49,7 +50,7 @@ export function ioParamSpecs(c: HrmConfig | TrmConfig, dims: HrmDims): ParamSpec
 }
 
 /** The SwiGLU of a block: gate_up_proj [2·I, size] and down_proj [size, I] under `prefix`. */
-export function swigluSpecs(prefix: string, size: number, I: number): ParamSpec[] {
+export function swigluSpecs(prefix: SwigluPrefix, size: number, I: number): ParamSpec[] {
   return [
     { name: `${prefix}.gate_up_proj.weight`, shape: [2 * I, size], init: lecun(size), role: "adam" },
     { name: `${prefix}.down_proj.weight`, shape: [size, I], init: lecun(I), role: "adam" },
@@ -57,7 +58,7 @@ export function swigluSpecs(prefix: string, size: number, I: number): ParamSpec[
 }
 
 /** The attention projections of a block under `prefix` (qkv_proj [3·NH·HD, D], o_proj [D, NH·HD]). */
-export function attentionSpecs(prefix: string, D: number, NH: number, HD: number): ParamSpec[] {
+export function attentionSpecs(prefix: AttentionPrefix, D: number, NH: number, HD: number): ParamSpec[] {
   return [
     { name: `${prefix}.qkv_proj.weight`, shape: [3 * NH * HD, D], init: lecun(D), role: "adam" },
     { name: `${prefix}.o_proj.weight`, shape: [D, NH * HD], init: lecun(NH * HD), role: "adam" },
@@ -71,7 +72,7 @@ export function paramSpecs(c: HrmConfig): ParamSpec[] {
   const specs = ioParamSpecs(c, dims);
   for (const [level, layers] of [["H_level", c.H_layers], ["L_level", c.L_layers]] as const) {
     for (let i = 0; i < layers; i++) {
-      const p = `${level}.layers.${i}`;
+      const p = blockPrefix(level, i);
       specs.push(...attentionSpecs(`${p}.self_attn`, D, NH, HD), ...swigluSpecs(`${p}.mlp`, D, I));
     }
   }
@@ -82,7 +83,7 @@ export function paramSpecs(c: HrmConfig): ParamSpec[] {
 export class ModelParams {
   readonly specs: readonly ParamSpec[];
   /** Every parameter and buffer by official name. */
-  readonly tensors: ReadonlyMap<string, Tensor>;
+  readonly tensors: ReadonlyMap<ParamName, Tensor>;
   /** Adam-trained parameters, in model.parameters() order, as views of `flat`. */
   readonly adam: readonly Tensor[];
   readonly flat: Float32Array;
@@ -94,7 +95,7 @@ export class ModelParams {
     const total = adamSpecs.reduce((n, s) => n + numel(s.shape), 0);
     this.flat = new Float32Array(total);
     this.gradFlat = new Float32Array(total);
-    const tensors = new Map<string, Tensor>();
+    const tensors = new Map<ParamName, Tensor>();
     const adam: Tensor[] = [];
     let off = 0;
     for (const s of this.specs) {
@@ -118,14 +119,19 @@ export class ModelParams {
     return this.flat.length;
   }
 
-  get(name: string): Tensor {
-    const t = this.tensors.get(name);
+  get(name: ParamName): Tensor {
+    return this.named(name);
+  }
+
+  /** A parameter by a name that comes from outside (a file, a golden folder): unknown names are an error. */
+  named(name: string): Tensor {
+    const t = this.tensors.get(name as ParamName);
     if (t === undefined) throw new CheckpointError(`no parameter "${name}" in this model; it has: ${[...this.tensors.keys()].join(", ")}`);
     return t;
   }
 
-  has(name: string): boolean {
-    return this.tensors.has(name);
+  has(name: string): name is ParamName {
+    return this.tensors.has(name as ParamName);
   }
 
   /** Initialise every tensor as the official constructor does, drawing from `rng` in state_dict order. */
@@ -141,7 +147,7 @@ export class ModelParams {
   }
 
   /** Copy values in by official name; `lookup` returns null for a missing name. Every name must be present. */
-  load(lookup: (name: string) => { shape: readonly number[]; data: Float32Array } | null, source: string): void {
+  load(lookup: (name: ParamName) => { shape: readonly number[]; data: Float32Array } | null, source: string): void {
     for (const s of this.specs) {
       const found = lookup(s.name);
       if (found === null) throw new CheckpointError(`${source}: missing "${s.name}" (expected shape ${formatShape(s.shape)})`);

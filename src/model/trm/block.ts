@@ -9,8 +9,9 @@ import { transposeLast2 } from "../../ops/transpose.js";
 import type { BlockTrace } from "../hrm/block.js";
 import { attentionSublayer, mlpSublayer, residualNorm, swigluMlp } from "../hrm/block.js";
 import type { TrmModel } from "./model.js";
+import type { BlockPrefix } from "../param-names.js";
 
-export function trmBlockForward(ctx: Ctx, m: TrmModel, prefix: string, h: Tensor, trace?: BlockTrace): Tensor {
+export function trmBlockForward(ctx: Ctx, m: TrmModel, prefix: BlockPrefix, h: Tensor, trace?: BlockTrace): Tensor {
   const h1 = m.config.mlp_t ? tokenMixSublayer(ctx, m, prefix, h, trace) : attentionSublayer(ctx, m, prefix, h, trace);
   const out = mlpSublayer(ctx, m, prefix, h1, trace);
   forwardDone(ctx, h1);
@@ -18,7 +19,7 @@ export function trmBlockForward(ctx: Ctx, m: TrmModel, prefix: string, h: Tensor
 }
 
 /** transpose → SwiGLU over the token axis → residual + RMSNorm over the token axis → transpose back. */
-function tokenMixSublayer(ctx: Ctx, m: TrmModel, prefix: string, h: Tensor, trace?: BlockTrace): Tensor {
+function tokenMixSublayer(ctx: Ctx, m: TrmModel, prefix: BlockPrefix, h: Tensor, trace?: BlockTrace): Tensor {
   const u = transposeLast2(ctx, h); // [B, D, T]
   const mixed = swigluMlp(ctx, m, `${prefix}.mlp_t`, u);
   trace?.("mlp_t_out", mixed);

@@ -17,6 +17,7 @@ import { innerOutputs } from "../hrm/inner.js";
 import type { InnerCarry, InnerData, InnerOutput, TraceFn } from "../hrm/inner.js";
 import { trmBlockForward } from "./block.js";
 import type { TrmModel } from "./model.js";
+import { blockPrefix } from "../param-names.js";
 
 /**
  * The network: net(z, injection) = Blocks(z + injection). `layerTrace` receives each block's intermediates
@@ -28,7 +29,7 @@ function net(ctx: Ctx, m: TrmModel, z: Tensor, injection: Tensor, layerTrace?: T
     for (let i = 0; i < m.config.L_layers; i++) {
       const input = h;
       const trace = layerTrace ? (stage: string, t: Tensor): void => layerTrace(`layer${i}/${stage}`, t) : undefined;
-      h = scoped(ctx, () => trmBlockForward(ctx, m, `L_level.layers.${i}`, input, trace));
+      h = scoped(ctx, () => trmBlockForward(ctx, m, blockPrefix("L_level", i), input, trace));
       forwardDone(ctx, input);
     }
     return h;

@@ -7,6 +7,7 @@ import { rotaryTables } from "../hrm/rotary.js";
 import type { TrmConfig, TrmDims } from "./config.js";
 import { deriveTrmDims } from "./config.js";
 import { trmParamSpecs } from "./params.js";
+import type { ParamName } from "../param-names.js";
 
 export class TrmModel {
   readonly family = "trm" as const;
@@ -30,7 +31,7 @@ export class TrmModel {
     return m;
   }
 
-  p(name: string): Tensor {
+  p(name: ParamName): Tensor {
     return this.params.get(name);
   }
 }

@@ -5,13 +5,14 @@ import type { ParamSpec } from "../hrm/params.js";
 import { attentionSpecs, ioParamSpecs, swigluSpecs } from "../hrm/params.js";
 import type { TrmConfig } from "./config.js";
 import { deriveTrmDims } from "./config.js";
+import { blockPrefix } from "../param-names.js";
 
 export function trmParamSpecs(c: TrmConfig): ParamSpec[] {
   const dims = deriveTrmDims(c);
   const D = c.hidden_size;
   const specs = ioParamSpecs(c, dims);
   for (let i = 0; i < c.L_layers; i++) {
-    const p = `L_level.layers.${i}`;
+    const p = blockPrefix("L_level", i);
     if (c.mlp_t) specs.push(...swigluSpecs(`${p}.mlp_t`, dims.totalSeqLen, dims.mlpTIntermediate));
     else specs.push(...attentionSpecs(`${p}.self_attn`, D, c.num_heads, dims.headDim));
     specs.push(...swigluSpecs(`${p}.mlp`, D, dims.mlpIntermediate));
