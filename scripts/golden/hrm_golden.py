@@ -21,9 +21,11 @@ TRAIN loop of 6 calls and EVAL loop. No gradients, optimizer step or unit tests 
 """
 
 import argparse
+import importlib
 import json
 import math
 import os
+import re
 import sys
 import types
 
@@ -95,7 +97,6 @@ class Generator:
         install_shims()
         install_flash_attn()
         sys.path.insert(0, self.official_dir)
-        import importlib
         self.hrm = importlib.import_module("models.hrm.hrm_act_v1")
         self.losses = importlib.import_module("models.losses")
         self.common = importlib.import_module("models.common")
@@ -340,7 +341,6 @@ class Generator:
 def readme(gen, cfg):
     g = gen.store.golden
     rows = []
-    import re
     seen = {}
     for name in sorted(g):
         pattern = re.sub(r"call\d+", "call{t}", name)
