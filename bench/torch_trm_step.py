@@ -40,17 +40,12 @@ import statistics
 import sys
 import time
 
-try:
-    import torch
-except ImportError:  # pragma: no cover - environment fallback
-    # Debian's python3-torch lives in /usr/bin/python3's site-packages; a pyenv `python3` may lack it.
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    raise
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "golden"))
-from trm_shims import AdamATan2Exact, import_official  # noqa: E402
+from trm_shims import AdamATan2Exact, import_official  # noqa: E402  (re-runs this script under /usr/bin/python3 if it lacks torch)
+
+import torch  # noqa: E402
 
 COMMON = dict(
     num_puzzle_identifiers=1, H_layers=0, L_layers=2, hidden_size=512, num_heads=8, expansion=4, puzzle_emb_ndim=512,

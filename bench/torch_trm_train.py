@@ -43,18 +43,12 @@ import os
 import sys
 import time
 
-try:
-    import torch
-except ImportError:  # pragma: no cover - environment fallback
-    # Debian's python3-torch lives in /usr/bin/python3's site-packages; a pyenv `python3` may lack it.
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    raise
-import numpy as np
-
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "golden"))
-from trm_shims import AdamATan2Exact, import_official  # noqa: E402
+from trm_shims import AdamATan2Exact, import_official  # noqa: E402  (re-runs this script under /usr/bin/python3 if it lacks torch)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 IGNORE_LABEL_ID = -100  # models.losses.IGNORE_LABEL_ID
 

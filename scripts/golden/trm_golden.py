@@ -44,21 +44,16 @@ import re
 import struct
 import sys
 
-try:
-    import torch
-except ImportError:  # pragma: no cover - environment fallback
-    # Debian's python3-torch lives in /usr/bin/python3's site-packages; a pyenv `python3` may lack it.
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    raise
-import numpy as np
-from torch import nn
-
 # Shims for Debian's torch 1.13 and the exact float32 AdamATan2 live beside this file (shared with
-# bench/torch_trm_train.py).
+# bench/torch_trm_train.py); importing trm_shims first re-runs this script under /usr/bin/python3 if this
+# interpreter has no torch.
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from trm_shims import SHIM_DOCS, SHIMS_APPLIED, AdamATan2Exact, install_shims  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------------------
 # The set: model configuration, seeds, hyper-parameters

@@ -7,7 +7,9 @@ Shared by scripts/golden/trm_golden.py (golden vectors) and bench/torch_trm_trai
   AdamATan2Exact    the adam-atan2 package's CUDA kernel (the official optimizer) as exact float32 torch ops.
   import_official() installs the shims, puts the official checkout on sys.path and imports its model modules.
 
-Import it with scripts/golden on sys.path; it needs torch (Debian's 1.13 works) and the standard library only.
+Import it with scripts/golden on sys.path, before torch: importing it re-runs the script under /usr/bin/python3
+when the current interpreter has no torch (reexec_under_system_python). It needs torch (Debian's 1.13 works) and
+the standard library only.
 """
 
 import importlib
@@ -17,9 +19,26 @@ import sys
 import types
 import typing
 
-import torch
-from torch import nn
-import torch.nn.functional as F
+
+def reexec_under_system_python():
+    """Make `import torch` work: if this interpreter has no torch, run the script again under /usr/bin/python3.
+
+    Debian's python3-torch lives in /usr/bin/python3's site-packages; a pyenv `python3` may lack it. Called when
+    this module is imported, before it imports torch, so a script only has to import trm_shims before torch.
+    """
+    try:
+        import torch  # noqa: F401
+    except ImportError:  # pragma: no cover - environment fallback
+        if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
+            os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+        raise
+
+
+reexec_under_system_python()
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------------------
 # Shims: stand-ins for what Debian's torch 1.13 (and its python) lacks, each installed only if it is missing.

@@ -1,7 +1,9 @@
 // Replays the recorded runs of a golden folder with our model and compares every tensor it holds:
 // train calls (new batch per call, gradients after call 1, per-stage trace), eval calls, one optimizer step,
 // the post-step call, the variant runs (with recorded exploration draws when present), and the loss and
-// optimizer unit tests. Any golden tensor that no replay reads or compares is reported as a failure.
+// optimizer unit tests, and the debug/ tensors. Every run uses its own settings from config.json (run-settings.ts);
+// a config.json key the checker does not know, and any golden tensor that no replay reads or compares, is
+// reported as a failure.
 import type { Ctx } from "../engine/context.js";
 import { makeCtx } from "../engine/context.js";
 import { ConfigError } from "../engine/errors.js";
@@ -15,6 +17,7 @@ import { logStablemax, stablemaxCrossEntropy } from "../losses/stablemax-ce.js";
 import type { ActCarry, ActResult, Batch, ExplorationDraws } from "../model/act.js";
 import { actForward, initialCarry } from "../model/act.js";
 import type { Mode } from "../model/hrm/embeddings.js";
+import { inputEmbeddings } from "../model/hrm/embeddings.js";
 import type { ReasoningModel } from "../model/model.js";
 import { newModel, parseFamily, parseModelConfig } from "../model/model.js";
 import { AdamAtan2 } from "../optim/adam-atan2.js";
@@ -23,6 +26,8 @@ import { sparseSignSgdStep } from "../optim/sign-sgd-sparse.js";
 import type { CheckResult, Rule, Tolerances } from "./compare.js";
 import { compareValues, defaultTolerances, groupOf } from "./compare.js";
 import { GoldenSet } from "./golden.js";
+import type { RunSettings, TrainRun } from "./run-settings.js";
+import { parseRunSettings, trainRuns, unknownKeys } from "./run-settings.js";
 
 const PREFIX = "model.inner.";
 
@@ -90,6 +95,11 @@ class Checker {
   tensor(name: string, t: Tensor, rule?: Rule): void {
     this.check(name, t.data, t.shape, rule);
   }
+
+  /** A config.json setting the checker cannot apply as stated: a failure named after the key. */
+  configProblem(key: string, detail: string): void {
+    this.results.push({ name: `config.json:${key}`, group: "config", rule: "exact", pass: false, maxAbs: NaN, score: Infinity, detail });
+  }
 }
 
 export function checkReference(folder: string, opts: CheckOptions): CheckReport {
@@ -115,13 +125,17 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   };
   const seeds = obj(cfgJson["seeds"]);
   const rng = new Rng(num(seeds, "loop", 0));
+  for (const key of unknownKeys(cfgJson)) chk.configProblem(key, "unknown setting: the checker neither applies it nor knows it as documentation");
+  const settings = parseRunSettings(cfgJson, config.halt_exploration_prob, `${folder}/config.json`);
+  const ignoreLabel = cfgJson["ignore_label_id"];
+  if (ignoreLabel !== undefined && ignoreLabel !== -100) chk.configProblem("ignore_label_id", `the checker's losses ignore label -100 only, the folder says ${JSON.stringify(ignoreLabel)}`);
 
-  const model = newModel(config);
-  const loadParams = (): void => model.params.load((name) => {
+  const loadParams = (m: ReasoningModel): void => m.params.load((name) => {
     const key = `init/${PREFIX}${name}`;
     return golden.has(key) ? { shape: golden.shape(key), data: golden.f32(key) } : null;
   }, `${folder} init/`);
-  loadParams();
+  const model = newModel(config);
+  loadParams(model);
   const ctx = makeCtx(opts.kernels);
 
   if (model.rope !== null) {
@@ -129,8 +143,14 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
     chk.tensor("rope/sin_cached", model.rope.sin);
   }
 
+  // 0. Debug tensors: the input embeddings of train call t's batch with the initial parameters.
+  debugTensors(ctx, chk, model);
+
   // 1. Train calls with the initial parameters; gradients after call 1.
-  const run = (name: string, mode: Mode, after?: AfterCall): void => runAct(ctx, chk, model, name, mode, lossType, rng, replay, after);
+  const run = (name: string, mode: Mode, after?: AfterCall, m: ReasoningModel = model): void => {
+    checkRunSettings(chk, settings, name, m.config.halt_exploration_prob);
+    runAct(ctx, chk, m, name, mode, lossType, rng, replay, after);
+  };
   run("train", "train", (t, result, loss) => {
     if (t !== 1) return;
     model.params.zeroGrad();
@@ -152,21 +172,26 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   if (golden.names().some((n) => n.startsWith("updated/"))) {
     const initial = model.params.flat.slice();
     optimizerStep(chk, opts.kernels, model, optim);
-    if (golden.names().some((n) => n.startsWith("ema/"))) emaStep(chk, model, initial, num(obj(cfgJson["ema"]), "ema_rate", 0.999));
+    const ema = obj(cfgJson["ema"]);
+    // ema.enabled false: no EMA in that training, so ema/ tensors are left unreplayed (and reported).
+    if (golden.names().some((n) => n.startsWith("ema/")) && ema?.["enabled"] !== false) emaStep(chk, model, initial, num(ema, "ema_rate", 0.999));
   }
 
   // 4. One train call with the updated parameters.
   run("poststep", "train");
 
-  // 5. Variant: initial parameters with some overrides, where Q-halting happens before the step limit.
+  // 5. Variant: initial parameters with some overrides, where Q-halting happens before the step limit, and
+  //    its own run-level settings (exploration probability).
   if (golden.names().some((n) => n.startsWith("variant/"))) {
-    loadParams();
+    const variant = newModel({ ...config, halt_exploration_prob: settings.explorationProb["variant/train"] });
+    loadParams(variant);
     for (const name of golden.names()) {
       if (!name.startsWith(`variant/params/${PREFIX}`)) continue;
-      model.params.named(name.slice(`variant/params/${PREFIX}`.length)).data.set(golden.f32(name));
+      variant.params.named(name.slice(`variant/params/${PREFIX}`.length)).data.set(golden.f32(name));
     }
-    run("variant/train", "train");
-    run("variant/eval", "eval");
+    checkQBias(chk, settings);
+    run("variant/train", "train", undefined, variant);
+    run("variant/eval", "eval", undefined, variant);
   }
 
   // 6. Unit tests of the loss functions and the optimizers alone.
@@ -184,6 +209,51 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
 }
 
 type AfterCall = (t: number, result: ActResult, loss: ActLoss) => void;
+
+/** The recorded calls of `run` as config.json states them: how many, and whether their exploration draws are stored. */
+function checkRunSettings(chk: Checker, settings: RunSettings, run: string, prob: number): void {
+  const g = chk.golden;
+  let n = 0;
+  while (g.has(`${run}/call${n + 1}/batch/inputs`)) n++;
+  const declared = settings.calls[run as keyof RunSettings["calls"]];
+  if (declared !== undefined && declared !== n) {
+    chk.configProblem(`${run.replace("/", "_")}_calls`, `says ${declared} calls of ${run}, the folder holds ${n}`);
+  }
+  if (!(run in trainRuns) || n === 0) return;
+  const key = trainRuns[run as TrainRun];
+  const recorded = settings.drawsRecorded[run as TrainRun];
+  const missing = [...Array(n).keys()].map((i) => `${run}/call${i + 1}/explore/rand`).filter((name) => !g.has(name));
+  if (recorded === true && missing.length > 0) {
+    chk.configProblem(`exploration_draws_recorded.${key}`, `says the draws of ${run} are recorded, but ${missing[0]} is missing (${missing.length} of ${n} calls)`);
+  } else if (prob > 0 && missing.length > 0) {
+    chk.configProblem(`exploration_draws_recorded.${key}`, `${run} explores with probability ${prob} but ${missing[0]} is missing: its halting decisions cannot be replayed`);
+  }
+}
+
+/** variant.q_bias must be the q_head.bias the variant run used (variant/params). */
+function checkQBias(chk: Checker, settings: RunSettings): void {
+  const q = settings.variantQBias;
+  const name = `variant/params/${PREFIX}q_head.bias`;
+  if (q === undefined || !chk.golden.has(name)) return;
+  const stored = chk.golden.f32(name);
+  if (stored.length !== q.length || q.some((x, i) => Math.fround(x) !== stored[i])) {
+    chk.configProblem("variant.q_bias", `says [${q.join(", ")}], but ${name} holds [${[...stored].join(", ")}]`);
+  }
+}
+
+/** debug/input_embeddings_batch{t}: the input embeddings of train call t's batch with the initial parameters. */
+function debugTensors(ctx: Ctx, chk: Checker, model: ReasoningModel): void {
+  const g = chk.golden;
+  for (const name of g.names()) {
+    const m = /^debug\/input_embeddings_batch(\d+)$/.exec(name);
+    if (m === null) continue;
+    const c = `train/call${m[1]}/batch`;
+    if (!g.has(`${c}/inputs`)) continue; // left unreplayed: reported as such
+    const { x } = inputEmbeddings(ctx, model, g.i32(`${c}/inputs`), g.i32(`${c}/puzzle_identifiers`), "eval");
+    chk.tensor(name, x);
+    ctx.tape.clear();
+  }
+}
 
 /** Replay `<run>/call{t}` for t = 1, 2, ... while the golden folder has that call's batch. */
 function runAct(ctx: Ctx, chk: Checker, model: ReasoningModel, run: string, mode: Mode, lossType: LossType, rng: Rng, replay: Replay, after?: AfterCall): void {
