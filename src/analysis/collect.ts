@@ -13,6 +13,7 @@
 // first n puzzles (the "PR vs number of trajectories" curve).
 // Legend: B batch rows, M = halt_max_steps segments, P puzzle-embedding positions, S puzzle tokens,
 // T = P + S, D hidden size, N puzzles.
+import { ConfigError } from "../engine/errors.js";
 import { performance } from "node:perf_hooks";
 import type { Ctx } from "../engine/context.js";
 import { frozenWeights, stepScope } from "../engine/context.js";
@@ -43,7 +44,7 @@ export const PROTOCOL_DEFINITIONS: Readonly<Record<ProtocolName, string>> = {
 
 export function parseProtocol(value: unknown): ProtocolName {
   if (typeof value === "string" && (PROTOCOLS as readonly string[]).includes(value)) return value as ProtocolName;
-  throw new RangeError(`unknown protocol ${JSON.stringify(value)}; valid: ${PROTOCOLS.join(", ")}`);
+  throw new ConfigError(`unknown protocol ${JSON.stringify(value)}; valid: ${PROTOCOLS.join(", ")}`);
 }
 
 export const MODULES = ["z_H", "z_L"] as const;

@@ -9,6 +9,7 @@
 // by a caller's `GramFn` (e.g. a kernel matmul in float32, for d = 512 and millions of samples), and is
 // always summed into the float64 total.
 // Legend: n samples so far, d dims, r rows in one chunk.
+import { ShapeError } from "../engine/errors.js";
 
 /** out[d, d] = yᵀ y for y [rows, d] (row-major, float32). */
 export type GramFn = (out: Float32Array, y: Float32Array, rows: number, d: number) => void;
@@ -27,7 +28,7 @@ export class CovarianceAccumulator {
   private readonly chunkGram: Float32Array | null;
 
   constructor(readonly d: number, private readonly gramFn?: GramFn) {
-    if (!(Number.isInteger(d) && d >= 1)) throw new RangeError(`CovarianceAccumulator: d must be a positive integer, got ${d}`);
+    if (!(Number.isInteger(d) && d >= 1)) throw new ShapeError(`CovarianceAccumulator: d must be a positive integer, got ${d}`);
     this.shift = new Float64Array(d);
     this.sum = new Float64Array(d);
     this.gram = new Float64Array(d * d);
@@ -43,7 +44,7 @@ export class CovarianceAccumulator {
   /** Add `rows` samples x [rows, d] (row-major), starting at element `offset` of x. */
   add(x: ArrayLike<number>, rows: number, offset = 0): void {
     const d = this.d;
-    if (offset + rows * d > x.length) throw new RangeError(`CovarianceAccumulator.add: [rows=${rows}, d=${d}] from offset ${offset} overruns ${x.length} values`);
+    if (offset + rows * d > x.length) throw new ShapeError(`CovarianceAccumulator.add: [rows=${rows}, d=${d}] from offset ${offset} overruns ${x.length} values`);
     if (rows === 0) return;
     if (this.n === 0) for (let j = 0; j < d; j++) this.shift[j] = x[offset + j]!;
     for (let r0 = 0; r0 < rows; r0 += CHUNK) {

@@ -3,10 +3,11 @@
 // constant: about 0.2 s for d = 512. Used for the covariance spectrum in pictures; the participation ratio
 // itself needs no eigenvalues (see ./participation-ratio.ts).
 // Legend: d matrix size; diag [d] and off [d] the tridiagonal form (off[i] couples i − 1 and i).
+import { InternalError, ShapeError } from "../engine/errors.js";
 
 /** Eigenvalues of the symmetric a [d, d] (row-major; only the lower triangle is read), largest first. */
 export function symmetricEigenvalues(a: ArrayLike<number>, d: number): Float64Array {
-  if (a.length !== d * d) throw new RangeError(`symmetricEigenvalues: expected d*d = ${d * d} values, got ${a.length}`);
+  if (a.length !== d * d) throw new ShapeError(`symmetricEigenvalues: expected d*d = ${d * d} values, got ${a.length}`);
   const { diag, off } = tridiagonalize(Float64Array.from(a), d);
   tridiagonalQl(diag, off);
   return diag.sort().reverse();
@@ -75,7 +76,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array): void {
         if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
       }
       if (m !== l) {
-        if (iter++ === 60) throw new Error(`symmetricEigenvalues: QL did not converge for eigenvalue ${l} after 60 iterations`);
+        if (iter++ === 60) throw new InternalError(`symmetricEigenvalues: QL did not converge for eigenvalue ${l} after 60 iterations`);
         let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
         let r = Math.hypot(g, 1);
         g = d[m]! - d[l]! + e[l]! / (g + sign(r, g));

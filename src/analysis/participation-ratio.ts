@@ -6,11 +6,12 @@
 //   PR = (tr C)² / ‖C‖_F²
 // exactly (O(d²) instead of O(d³)). The spectrum itself (for pictures) comes from ./eigen.ts.
 // PR is scale-free, so dividing C by n or n − 1 does not change it.
+import { ShapeError } from "../engine/errors.js";
 import { CovarianceAccumulator } from "./covariance.js";
 
 /** PR of a symmetric covariance matrix C [d, d] (row-major, float64): (tr C)² / ‖C‖_F². NaN when C = 0. */
 export function participationRatio(cov: ArrayLike<number>, d: number): number {
-  if (cov.length !== d * d) throw new RangeError(`participationRatio: covariance should have d*d = ${d * d} values, got ${cov.length}`);
+  if (cov.length !== d * d) throw new ShapeError(`participationRatio: covariance should have d*d = ${d * d} values, got ${cov.length}`);
   let trace = 0, frob2 = 0;
   for (let i = 0; i < d; i++) trace += cov[i * d + i]!;
   for (let k = 0; k < d * d; k++) frob2 += cov[k]! * cov[k]!;
@@ -29,7 +30,7 @@ export function participationRatioOfEigenvalues(lambda: ArrayLike<number>): numb
 
 /** PR of the samples X [n, d] (row-major): columns centred, covariance in float64. */
 export function participationRatioOfSamples(x: ArrayLike<number>, n: number, d: number): number {
-  if (x.length !== n * d) throw new RangeError(`participationRatioOfSamples: X should be [n=${n}, d=${d}] = ${n * d} values, got ${x.length}`);
+  if (x.length !== n * d) throw new ShapeError(`participationRatioOfSamples: X should be [n=${n}, d=${d}] = ${n * d} values, got ${x.length}`);
   const acc = new CovarianceAccumulator(d);
   acc.add(x, n);
   return participationRatio(acc.covariance(), d);

@@ -11,6 +11,24 @@ export class HrmError extends Error {
 /** A tensor or buffer has the wrong shape or size. */
 export class ShapeError extends HrmError {}
 
+/**
+ * A kernel got arguments it cannot run on (wrong buffer type or size, an index out of range, a dimension it
+ * does not support) or could not get memory: names the backend's kernel (`op`), the buffer, what was
+ * expected and what came. `kind` keeps the JavaScript class such a check would have thrown.
+ */
+export class KernelError extends HrmError {
+  constructor(
+    message: string,
+    readonly op: string,
+    readonly kind: "type" | "range" | "other" = "other",
+  ) {
+    super(message);
+  }
+}
+
+/** An invariant of this library broke (a bug, not a user error); the message says which. */
+export class InternalError extends HrmError {}
+
 /** A configuration object has an unknown key, a wrong type, or an impossible value. */
 export class ConfigError extends HrmError {}
 

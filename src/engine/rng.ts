@@ -1,5 +1,6 @@
 // Seeded random generator passed explicitly (no hidden global RNG): xoshiro128** seeded by splitmix32.
 // Its state is four u32 words, so a checkpoint can save and restore it exactly.
+import { ConfigError } from "./errors.js";
 
 export type RngState = readonly [number, number, number, number];
 
@@ -47,7 +48,7 @@ export class Rng {
   /** Uniform integer in [lo, hiInclusive], unbiased. */
   int(lo: number, hiInclusive: number): number {
     const range = hiInclusive - lo + 1;
-    if (!(range >= 1) || range > 2 ** 32) throw new RangeError(`Rng.int: bad range [${lo}, ${hiInclusive}]`);
+    if (!(range >= 1) || range > 2 ** 32) throw new ConfigError(`Rng.int: bad range [${lo}, ${hiInclusive}]`);
     const limit = Math.floor(2 ** 32 / range) * range;
     let x: number;
     do x = this.nextU32(); while (x >= limit);

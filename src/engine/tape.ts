@@ -3,6 +3,7 @@
 // Each differentiable op, when recording and when one of its inputs requires grad, pushes one closure that
 // reads its output's gradient and accumulates into its inputs' gradients. backward() runs the closures in
 // reverse order. The tape is owned by a context object, never global, so runs replay exactly.
+import { ShapeError } from "./errors.js";
 import type { PoolArray } from "./dtype.js";
 import type { Tensor } from "./tensor.js";
 
@@ -61,14 +62,14 @@ export class Tape {
    * The tape is cleared afterwards (its closures hold activations).
    */
   backward(loss: Tensor, seed = 1): void {
-    if (loss.size !== 1) throw new Error(`backward: loss must be a scalar, got ${loss.size} elements`);
+    if (loss.size !== 1) throw new ShapeError(`backward: loss must be a scalar, got ${loss.size} elements`);
     loss.gradBuffer()[0] = seed;
     this.run();
   }
 
   /** Backward from any tensor given the gradient of some scalar with respect to it (same size). */
   backwardFrom(output: Tensor, grad: ArrayLike<number>): void {
-    if (grad.length !== output.size) throw new Error(`backwardFrom: gradient has ${grad.length} elements, output ${output.size}`);
+    if (grad.length !== output.size) throw new ShapeError(`backwardFrom: gradient has ${grad.length} elements, output ${output.size}`);
     output.gradBuffer().set(grad);
     this.run();
   }

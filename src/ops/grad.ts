@@ -1,4 +1,5 @@
 // Helpers shared by the ops' backward closures.
+import { InternalError } from "../engine/errors.js";
 import type { Ctx } from "../engine/context.js";
 import type { FloatArray } from "../engine/dtype.js";
 import type { Tensor } from "../engine/tensor.js";
@@ -60,7 +61,7 @@ export function keepForBackward(ctx: Ctx, t: Tensor): void {
  */
 export function withKept<R>(ctx: Ctx, t: Tensor, fn: (values: FloatArray) => R): R {
   if (!t.dataReleased) return fn(t.data);
-  if (t.packed === null) throw new Error(`${t.toString()}: a backward reads a tensor whose buffer went back to the pool and that has no packed copy (keepForBackward was not called for it)`);
+  if (t.packed === null) throw new InternalError(`${t.toString()}: a backward reads a tensor whose buffer went back to the pool and that has no packed copy (keepForBackward was not called for it)`);
   const values = ctx.pool.alloc("f32", t.size);
   ctx.kernels.unpackBf16(values, t.packed, t.size);
   try {

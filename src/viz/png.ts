@@ -1,5 +1,6 @@
 // A minimal PNG encoder: 8-bit RGBA, no interlace, filter type 0 on every row, zlib via node:zlib.
 // Generic (grids, training curves): give it width x height x 4 bytes, row-major.
+import { ConfigError, ShapeError } from "../engine/errors.js";
 import { deflateSync } from "node:zlib";
 
 const CRC_TABLE = (() => {
@@ -30,8 +31,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** Encode RGBA pixels (width * height * 4 bytes) as a PNG file. */
 export function encodePng(rgba: Uint8Array, width: number, height: number): Buffer {
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new RangeError(`encodePng: bad size ${width}x${height}`);
-  if (rgba.length !== width * height * 4) throw new RangeError(`encodePng: ${width}x${height} RGBA needs ${width * height * 4} bytes, got ${rgba.length}`);
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new ShapeError(`encodePng: bad size ${width}x${height}`);
+  if (rgba.length !== width * height * 4) throw new ShapeError(`encodePng: ${width}x${height} RGBA needs ${width * height * 4} bytes, got ${rgba.length}`);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -77,7 +78,7 @@ export class RgbaCanvas {
 
 export function parseHex(colour: string): [number, number, number] {
   const m = /^#([0-9a-f]{6})$/i.exec(colour);
-  if (m === null) throw new RangeError(`colour ${JSON.stringify(colour)} is not #rrggbb`);
+  if (m === null) throw new ConfigError(`colour ${JSON.stringify(colour)} is not #rrggbb`);
   const v = parseInt(m[1]!, 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
 }

@@ -2,6 +2,7 @@
 // parity with the reference runs in backends.test.ts, with every other backend).
 // If the addon is not built the tests skip with the reason, or fail when HRM_REQUIRE_NATIVE=1 (CI).
 import { test } from "node:test";
+import { KernelError } from "../../src/engine/errors.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -47,7 +48,7 @@ if (native === null) {
   test("native kernels refuse Float64Array with a clear TypeError", () => {
     assert.throws(
       () => k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { M: 2, K: 2, N: 2 }),
-      (e: unknown) => e instanceof TypeError && /matmul: out must be a Float32Array, got Float64Array.*reference/.test(e.message),
+      (e: unknown) => e instanceof KernelError && e.kind === "type" && e.op === "matmul" && /matmul: out must be a Float32Array, got Float64Array.*reference/.test(e.message),
     );
     assert.throws(() => k.scale(new Float32Array(3), new Float64Array(3), 2, 3), /scale: a must be a Float32Array, got Float64Array/);
   });
@@ -55,7 +56,7 @@ if (native === null) {
   test("native kernels name the kernel, the buffer and the expected size on a size mismatch", () => {
     assert.throws(
       () => k.matmul(new Float32Array(6), new Float32Array(5), new Float32Array(6), { M: 2, K: 3, N: 2, transA: true }),
-      (e: unknown) => e instanceof RangeError && e.message === "hrm native matmul: a has 5 elements, expected at least K*M = 3*2 = 6",
+      (e: unknown) => e instanceof KernelError && e.kind === "range" && e.op === "matmul" && e.message === "hrm native matmul: a has 5 elements, expected at least K*M = 3*2 = 6",
     );
     assert.throws(
       () => k.attentionForward(new Float32Array(8), new Float32Array(3), new Float32Array(24), { B: 1, T: 2, NH: 1, HD: 4, scale: 0.5 }),

@@ -2,6 +2,7 @@
 // backend): the golden checker on hrm-tiny-a with the WASM kernels, the relaxed-SIMD build (in a child process
 // with --experimental-wasm-relaxed-simd), the arena, the browser path, the errors and selection.
 // If the build is missing (npm run build:wasm) the parity tests fail: the build is part of `npm ci`.
+import { KernelError } from "../../src/engine/errors.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -38,7 +39,7 @@ if (wasm !== null) {
   test("wasm kernels refuse Float64Array with a clear TypeError", () => {
     assert.throws(
       () => k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { M: 2, K: 2, N: 2 }),
-      (e: unknown) => e instanceof TypeError && /hrm wasm matmul: out must be a Float32Array, got Float64Array.*reference/.test(e.message),
+      (e: unknown) => e instanceof KernelError && e.kind === "type" && e.op === "matmul" && /hrm wasm matmul: out must be a Float32Array, got Float64Array.*reference/.test(e.message),
     );
     assert.throws(() => k.scale(new Float32Array(3), new Float64Array(3), 2, 3), /hrm wasm scale: a must be a Float32Array, got Float64Array/);
   });
@@ -46,7 +47,7 @@ if (wasm !== null) {
   test("wasm kernels name the kernel, the buffer and the expected size on a size mismatch", () => {
     assert.throws(
       () => k.matmul(new Float32Array(6), new Float32Array(5), new Float32Array(6), { M: 2, K: 3, N: 2, transA: true }),
-      (e: unknown) => e instanceof RangeError && e.message === "hrm wasm matmul: a has 5 elements, expected at least K*M = 3*2 = 6",
+      (e: unknown) => e instanceof KernelError && e.kind === "range" && e.op === "matmul" && e.message === "hrm wasm matmul: a has 5 elements, expected at least K*M = 3*2 = 6",
     );
     assert.throws(
       () => k.attentionForward(new Float32Array(8), new Float32Array(3), new Float32Array(24), { B: 1, T: 2, NH: 1, HD: 4, scale: 0.5 }),

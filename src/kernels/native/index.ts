@@ -9,10 +9,12 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ConfigError, KernelError } from "../../engine/errors.js";
+import { packageRoot } from "../../util/package-root.js";
 import { withFallback } from "../fallback.js";
-import type { Buf, Kernels } from "../kernels.js";
+import type { Buf, KernelName, Kernels } from "../kernels.js";
+import { kernelNames } from "../kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { referenceKernels } from "../reference/index.js";
 
@@ -65,16 +67,6 @@ export interface NativeOptions {
   readonly log?: (msg: string) => void;
 }
 
-/** The package root: the nearest folder above this file holding package.json (works from src/ and dist/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("hrm: cannot find the package root (no package.json above " + fileURLToPath(import.meta.url) + ")");
-    dir = up;
-  }
-  return dir;
-}
 
 /** Where the install step puts the addon. */
 export function nativeAddonPath(): string {
@@ -119,13 +111,33 @@ export function loadNativeKernels(opts: NativeOptions = {}): Kernels | null {
   if (addon === null) return null;
   const threads = opts.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`loadNativeKernels: threads must be a positive integer, got ${threads}`);
+    throw new ConfigError(`loadNativeKernels: threads must be a positive integer, got ${threads}`);
   }
   addon.setNumThreads(threads);
   lastError = null;
-  return withFallback(makeKernels(addon), referenceKernels, opts.log);
+  return withFallback(withKernelErrors(makeKernels(addon)), referenceKernels, opts.log);
 }
 
+
+/**
+ * The addon checks every call (buffer types and sizes, indices, dimensions) and throws plain TypeError /
+ * RangeError / Error from C++; this turns them into KernelErrors that keep the message and name the kernel.
+ */
+function withKernelErrors(k: Kernels): Kernels {
+  const wrap = (name: KernelName): unknown => {
+    const f = k[name] as (...args: unknown[]) => void;
+    return (...args: unknown[]): void => {
+      try {
+        f(...args);
+      } catch (e) {
+        if (e instanceof KernelError || !(e instanceof Error)) throw e;
+        throw new KernelError(e.message, name, e instanceof TypeError ? "type" : e instanceof RangeError ? "range" : "other");
+      }
+    };
+  };
+  const out: Kernels = { ...k };
+  return Object.assign(out, Object.fromEntries(kernelNames.map((n) => [n, wrap(n)])));
+}
 
 function makeKernels(n: NativeAddon): Kernels {
   return {

@@ -13,6 +13,7 @@
 // Float64Array buffers are refused with a TypeError (the reference runs the float64 gradient checks).
 // Single-threaded: one instance, one thread.
 // Legend: B batch, T tokens, NH heads, HD head dim, D hidden, I MLP width, V table rows.
+import { KernelError } from "../../engine/errors.js";
 import type {
   AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims,
 } from "../kernels.js";
@@ -82,9 +83,9 @@ class Arena {
       try {
         this.memory.grow(pages);
       } catch (e) {
-        throw new RangeError(`hrm wasm ${kernel}: cannot grow the module's memory to ${(this.top / 2 ** 20).toFixed(0)} MiB ` +
+        throw new KernelError(`hrm wasm ${kernel}: cannot grow the module's memory to ${(this.top / 2 ** 20).toFixed(0)} MiB ` +
           `(32-bit WebAssembly memory holds at most 4 GiB): ${e instanceof Error ? e.message : String(e)}. ` +
-          "Use smaller batches, or the native or reference backend");
+          "Use smaller batches, or the native or reference backend", kernel, "range");
       }
     }
     return p;
@@ -117,32 +118,32 @@ function align(p: number): number {
   return Math.ceil(p / 64) * 64;
 }
 
-/** The buffer as a Float32Array of at least n elements, or a TypeError / RangeError naming kernel and buffer. */
+/** The buffer as a Float32Array of at least n elements, or a KernelError naming kernel and buffer. */
 function f32(kernel: string, name: string, buf: Buf, n: number, expr: string): Float32Array {
   if (!(buf instanceof Float32Array)) {
-    throw new TypeError(`hrm wasm ${kernel}: ${name} must be a Float32Array, got ${(buf as object).constructor.name}; ` +
-      "the reference kernels handle Float64Array (gradient checks)");
+    throw new KernelError(`hrm wasm ${kernel}: ${name} must be a Float32Array, got ${(buf as object).constructor.name}; ` +
+      "the reference kernels handle Float64Array (gradient checks)", kernel, "type");
   }
-  if (buf.length < n) throw new RangeError(`hrm wasm ${kernel}: ${name} has ${buf.length} elements, expected at least ${expr} = ${n}`);
+  if (buf.length < n) throw new KernelError(`hrm wasm ${kernel}: ${name} has ${buf.length} elements, expected at least ${expr} = ${n}`, kernel, "range");
   return buf;
 }
 
 function u16(kernel: string, name: string, buf: Uint16Array, n: number): void {
-  if (!(buf instanceof Uint16Array)) throw new TypeError(`hrm wasm ${kernel}: ${name} must be a Uint16Array, got ${(buf as object).constructor.name}`);
-  if (buf.length < n) throw new RangeError(`hrm wasm ${kernel}: ${name} has ${buf.length} elements, expected at least n = ${n}`);
+  if (!(buf instanceof Uint16Array)) throw new KernelError(`hrm wasm ${kernel}: ${name} must be a Uint16Array, got ${(buf as object).constructor.name}`, kernel, "type");
+  if (buf.length < n) throw new KernelError(`hrm wasm ${kernel}: ${name} has ${buf.length} elements, expected at least n = ${n}`, kernel, "range");
 }
 
 function checkIds(kernel: string, ids: Int32Array, n: number, V: number): void {
-  if (ids.length < n) throw new RangeError(`hrm wasm ${kernel}: ids has ${ids.length} elements, expected at least n = ${n}`);
+  if (ids.length < n) throw new KernelError(`hrm wasm ${kernel}: ids has ${ids.length} elements, expected at least n = ${n}`, kernel, "range");
   for (let i = 0; i < n; i++) {
     const id = ids[i]!;
-    if (!(id >= 0 && id < V)) throw new RangeError(`hrm wasm ${kernel}: ids[${i}] = ${id} is outside [0, V = ${V})`);
+    if (!(id >= 0 && id < V)) throw new KernelError(`hrm wasm ${kernel}: ids[${i}] = ${id} is outside [0, V = ${V})`, kernel, "range");
   }
 }
 
 function checkDims(kernel: string, dims: Readonly<Record<string, number>>): void {
   for (const [k, v] of Object.entries(dims)) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`hrm wasm ${kernel}: ${k} must be a non-negative integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 0) throw new KernelError(`hrm wasm ${kernel}: ${k} must be a non-negative integer, got ${v}`, kernel, "range");
   }
 }
 
@@ -160,7 +161,7 @@ function checkedExports(instance: WebAssembly.Instance): WasmKernelExports {
   const missing: string[] = exportNames.filter((n) => typeof e[n] !== "function");
   if (!(e["memory"] instanceof WebAssembly.Memory)) missing.unshift("memory");
   if (missing.length > 0) {
-    throw new Error(`hrm wasm: the module lacks exports ${missing.join(", ")} (a stale build? rebuild with npm run build:wasm)`);
+    throw new KernelError(`hrm wasm: the module lacks exports ${missing.join(", ")} (a stale build? rebuild with npm run build:wasm)`, "load");
   }
   return e as unknown as WasmKernelExports;
 }
@@ -404,7 +405,7 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
   function rope(kn: "ropeForward" | "ropeBackward", out: Buf, src: Buf, cos: Buf, sin: Buf, d: RopeDims): void {
     const { B, T, NH, HD } = d;
     checkDims(kn, { B, T, NH, HD });
-    if (HD % 2 !== 0) throw new RangeError(`hrm wasm ${kn}: HD must be even (rotate-half), got ${HD}`);
+    if (HD % 2 !== 0) throw new KernelError(`hrm wasm ${kn}: HD must be even (rotate-half), got ${HD}`, kn, "range");
     const n = B * T * 3 * NH * HD, e = `B*T*3*NH*HD = ${B}*${T}*3*${NH}*${HD}`;
     const names = kn === "ropeForward" ? ["out", "qkv"] : ["dQkv", "dOut"];
     const o = f32(kn, names[0]!, out, n, e), s = f32(kn, names[1]!, src, n, e);

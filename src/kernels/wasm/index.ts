@@ -7,8 +7,9 @@
 // Node 20 does only with --experimental-wasm-relaxed-simd, Chromium by default; else "simd".
 // loadWasmKernels returns null when the build is missing or does not compile, and wasmLoadError() says why.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ConfigError, KernelError } from "../../engine/errors.js";
+import { packageRoot } from "../../util/package-root.js";
 import { createWasmKernels, pickWasmVariant } from "./core.js";
 import type { WasmKernels, WasmVariant } from "./core.js";
 
@@ -30,13 +31,7 @@ export const wasmFiles: Readonly<Record<WasmVariant, string>> = { simd: "hrm-ker
 
 /** wasm/build under the package root (the nearest folder above this file holding package.json). */
 export function wasmBuildDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`hrm: cannot find the package root (no package.json above ${fileURLToPath(import.meta.url)})`);
-    dir = up;
-  }
-  return join(dir, "wasm", "build");
+  return join(packageRoot(), "wasm", "build");
 }
 
 let lastError: string | null = null;
@@ -64,7 +59,7 @@ export function loadWasmKernels(opts: WasmOptions = {}): WasmKernels | null {
   const dir = opts.wasmDir ?? wasmBuildDir();
   const choice = opts.variant ?? "auto";
   if (!(wasmVariantChoices as readonly string[]).includes(choice)) {
-    throw new RangeError(`loadWasmKernels: unknown variant "${choice}"; valid: ${wasmVariantChoices.join(", ")}`);
+    throw new ConfigError(`loadWasmKernels: unknown variant "${choice}"; valid: ${wasmVariantChoices.join(", ")}`);
   }
   const simdPath = join(dir, wasmFiles.simd), relaxedPath = join(dir, wasmFiles.relaxed);
   let variant: WasmVariant = "simd";
@@ -72,10 +67,10 @@ export function loadWasmKernels(opts: WasmOptions = {}): WasmKernels | null {
     const ok = pickWasmVariant(readFileSync(relaxedPath)) === "relaxed";
     if (ok) variant = "relaxed";
     else if (choice === "relaxed") {
-      throw new Error("hrm: this engine does not accept relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd)");
+      throw new KernelError("hrm: this engine does not accept relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd)", "load");
     }
   } else if (choice === "relaxed") {
-    throw new Error(`hrm: wasm kernels not built: ${relaxedPath} is missing (npm run build:wasm)`);
+    throw new KernelError(`hrm: wasm kernels not built: ${relaxedPath} is missing (npm run build:wasm)`, "load");
   }
   const path = variant === "relaxed" ? relaxedPath : simdPath;
   if (!existsSync(path)) {
