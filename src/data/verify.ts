@@ -1,5 +1,6 @@
 // Full consistency check of a dataset folder: metadata, index arrays, and every token < vocab_size.
 import { DataError } from "../engine/errors.js";
+import { checkDatasetFolder } from "./check-folder.js";
 import { describeValue } from "./describe.js";
 import { SPLITS, type SplitName, arrayPath, readIdentifiers } from "./format.js";
 import { NpyFile } from "./npy.js";
@@ -12,6 +13,7 @@ export interface VerifyReport {
 }
 
 export function verifyDataset(root: string): VerifyReport {
+  checkDatasetFolder(root);
   const ids = readIdentifiers(root);
   if (ids[0] !== "<blank>") throw new DataError(`${root}/identifiers.json: entry 0 must be "<blank>", got ${describeValue(ids[0])}`);
   const splits = {} as Record<SplitName, SplitStats>;
