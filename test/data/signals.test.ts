@@ -1,7 +1,7 @@
 // SIGINT/SIGTERM during `hrm data`: the build stops within about a second, exits 130/143, removes its
 // temp folder and leaves nothing under the output name.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -46,4 +46,19 @@ describe("signals during hrm data", () => {
       assert.deepEqual(readdirSync(tmp.dir).filter((n) => n.startsWith(`ds-${signal}`)), []);
     });
   }
+
+  it("a build killed with SIGKILL leaves <out>.tmp-<pid>; the next build removes it and says so", async () => {
+    const out = join(tmp.dir, "ds-kill");
+    const r = await interrupt("SIGKILL", out);
+    assert.equal(r.killedBy, "SIGKILL");
+    const left = readdirSync(tmp.dir).filter((n) => n.startsWith("ds-kill"));
+    assert.equal(left.length, 1);
+    assert.match(left[0]!, /^ds-kill\.tmp-\d+$/);
+    const small = join(tmp.dir, "small.csv");
+    writeSudokuCsv(small, 5, 2);
+    const b = spawnSync(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "data", "sudoku", "--train", small, "--holdout", "1", "--out", out, "--quiet"], { encoding: "utf8" });
+    assert.equal(b.status, 0, b.stderr);
+    assert.equal(b.stderr, `hrm data: removed ${join(tmp.dir, left[0]!)}, left by an interrupted build whose process is gone\n`);
+    assert.deepEqual(readdirSync(tmp.dir).filter((n) => n.startsWith("ds-kill")), ["ds-kill"]);
+  });
 });
