@@ -8,7 +8,7 @@ import { openDatasetSplit } from "../data/split-reader.js";
 import { buildSudokuDataset } from "../data/sudoku/build.js";
 import { verifyDataset } from "../data/verify.js";
 import { UsageError } from "../engine/errors.js";
-import { writeFileAtomic } from "../util/atomic.js";
+import { exitOnSignal, writeFileAtomic } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { renderPanelsPng, renderPanelsSvg, renderPanelsText } from "../viz/grid-render.js";
 import { detectKind, examplePanels } from "../viz/puzzle-panels.js";
@@ -107,17 +107,22 @@ function printReport(r: BuildReport): void {
 }
 
 async function runBuild(argv: string[], specs: Record<string, OptionSpec>, usage: string, examples: string[],
-  build: (o: OptionValues, positionals: string[], common: { outDir: string; seed?: number; overwrite: boolean; onProgress: (p: BuildProgress) => void; cleanupOnSignal: boolean }) => Promise<BuildReport>): Promise<number> {
+  build: (o: OptionValues, positionals: string[], common: { outDir: string; seed?: number; overwrite: boolean; onProgress: (p: BuildProgress) => void; cleanupOnSignal: boolean; onStaleRemoved: (paths: readonly string[]) => void }) => Promise<BuildReport>): Promise<number> {
   const a = parseArgs(argv, specs);
   if (a.help) { console.log(formatHelp(usage, specs, examples)); return 0; }
   const bars = progressBars(a.options["quiet"] === true);
   const seed = num(a.options, "seed");
-  const common = { outDir: requireOut(a.options), overwrite: a.options["force"] === true, onProgress: bars.onProgress, cleanupOnSignal: true, ...(seed !== undefined ? { seed } : {}) };
+  const onStaleRemoved = (paths: readonly string[]): void => {
+    for (const p of paths) console.error(`hrm data: removed ${p}, left by an interrupted build whose process is gone`);
+  };
+  const common = { outDir: requireOut(a.options), overwrite: a.options["force"] === true, onProgress: bars.onProgress, cleanupOnSignal: true, onStaleRemoved, ...(seed !== undefined ? { seed } : {}) };
   let report: BuildReport;
+  const uninstall = exitOnSignal(); // SIGINT -> 130, SIGTERM -> 143 in every phase (reading, solving, writing)
   try {
     report = await build(a.options, a.positionals, common);
   } finally {
     bars.done();
+    uninstall();
   }
   printReport(report);
   return 0;

@@ -6,7 +6,7 @@ import { makeCtx } from "../engine/context.js";
 import { readArcTask } from "../data/arc/task.js";
 import { readIdentifiers } from "../data/format.js";
 import { gridToRows } from "../data/grid.js";
-import { shortestPathProblem } from "../data/maze/path.js";
+import { mazeProblem, shortestPathProblem } from "../data/maze/path.js";
 import { encodeSudoku } from "../data/sudoku/grid.js";
 import { parseBoard, solutionProblem } from "../data/sudoku/grid.js";
 import { solveSudoku } from "../data/sudoku/solver.js";
@@ -33,13 +33,16 @@ const specs: Record<string, OptionSpec> = {
   data: { kind: "string", help: "ARC: the dataset folder the checkpoint was trained on, to look up the task's puzzle identifier" },
   "puzzle-id": { kind: "number", help: "puzzle identifier to use (default: from --data for ARC, else 0)" },
   halting: { kind: "string", help: "fixed (halt_max_steps segments, as the official eval) or adaptive (stop when q_halt > q_continue; q_halt > 0 for a model trained with no_ACT_continue)", default: "fixed" },
-  "max-segments": { kind: "number", help: "segment limit (default halt_max_steps; may exceed it)" },
+  "max-segments": { kind: "number", help: "segment limit (default halt_max_steps; may exceed it; at most 1000)" },
   tta: { kind: "number", help: "Sudoku: also solve K augmented views and return a view's answer that satisfies the givens and the rules (1 = off)", default: 1 },
   kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the trace as JSON", default: false },
   color: { kind: "boolean", help: "highlight with ANSI colours (default: when stdout is a terminal; else [brackets])" },
 };
+
+/** Largest --max-segments: each segment is one forward pass and one stored trace row. */
+export const MAX_SEGMENTS = 1000;
 
 interface Prepared {
   readonly kind: TaskKind;
@@ -86,6 +89,9 @@ function prepareMaze(model: ReasoningModel, file: string): Prepared {
     throw new DataError(`${file}: cannot read (${(e as Error).message})`);
   }
   const inputs = mazeToTokens(text, file);
+  const side0 = Math.sqrt(inputs.length);
+  const problem = mazeProblem({ h: side0, w: side0, data: Uint8Array.from(inputs) });
+  if (problem !== null) throw new DataError(`${file}: ${problem}`);
   requireShape(model, `--maze (${Math.sqrt(inputs.length)}x${Math.sqrt(inputs.length)})`, inputs.length, 6);
   const side = Math.sqrt(inputs.length);
   const grid = (t: Int32Array): { h: number; w: number; data: Uint8Array } => ({ h: side, w: side, data: Uint8Array.from(t) });
@@ -147,9 +153,14 @@ export const command: Command = {
     const halting = o["halting"];
     if (halting !== "fixed" && halting !== "adaptive") throw new UsageError(`--halting must be "fixed" or "adaptive", got ${JSON.stringify(halting)}`);
     const maxSegments = o["max-segments"] as number | undefined;
-    if (maxSegments !== undefined && !(Number.isInteger(maxSegments) && maxSegments >= 1)) throw new UsageError(`--max-segments must be a positive integer, got ${maxSegments}`);
+    if (maxSegments !== undefined && !(Number.isInteger(maxSegments) && maxSegments >= 1 && maxSegments <= MAX_SEGMENTS)) {
+      throw new UsageError(`--max-segments must be an integer from 1 to ${MAX_SEGMENTS}, got ${maxSegments}`);
+    }
     const kernels = kernelsFromOption(o["kernels"]);
     const model = loadCheckpointModel(o["checkpoint"], weightsFromOption(o["weights"]));
+    if (maxSegments === undefined && model.config.halt_max_steps > MAX_SEGMENTS) {
+      throw new ConfigError(`${o["checkpoint"]}: halt_max_steps ${model.config.halt_max_steps} is over the ${MAX_SEGMENTS}-segment limit of hrm solve; pass --max-segments N (N <= ${MAX_SEGMENTS})`);
+    }
     const prep = tasks[0] === "sudoku" ? prepareSudoku(model, o["sudoku"] as string)
       : tasks[0] === "maze" ? prepareMaze(model, o["maze"] as string)
       : await prepareArc(model, o["arc"] as string, o["test-index"] as number, o["data"] as string | undefined, o["puzzle-id"] as number | undefined);

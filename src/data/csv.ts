@@ -1,9 +1,9 @@
 // A line-based CSV reader for the Sudoku/Maze layouts: comma-separated, optional double quotes
 // ("" escapes a quote), fields never trimmed (maze strings contain spaces), one record per line.
 // Streams the file, so multi-GB CSVs never sit in memory as one string.
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { createReadStream, statSync } from "node:fs";
 import { DataError } from "../engine/errors.js";
+import { quoteText } from "./describe.js";
 
 export interface CsvLine {
   /** 1-based line number in the file. */
@@ -40,28 +40,57 @@ export function parseCsvLine(text: string, where: string): string[] {
   }
 }
 
-/** Read a text file line by line (a trailing '\r' is dropped; empty lines are skipped). */
+/** Longest line `readLines` accepts (a 700x700 maze row is ~1 MB: two 490,000-character fields). */
+export const MAX_LINE_CHARS = 1 << 21;
+
+/**
+ * Read a text file line by line ("\n", "\r\n" or "\r" ends a line; a leading BOM is dropped; empty lines
+ * are skipped). A folder, an unreadable file or a line over MAX_LINE_CHARS is a DataError.
+ */
 export async function* readLines(file: string): AsyncGenerator<{ line: number; text: string }> {
-  const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (err) => reject(new DataError(`${file}: cannot read (${err.message})`)));
-  });
-  await opened;
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
+  let isDir: boolean;
   try {
-    for await (const raw of rl) {
-      line++;
-      const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-      if (text.length === 0) continue;
-      yield { line, text };
+    isDir = statSync(file).isDirectory();
+  } catch (err) {
+    throw new DataError(`${file}: cannot read (${(err as Error).message})`);
+  }
+  if (isDir) throw new DataError(`${file}: is a folder; expected a CSV or text file`);
+  const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 16 });
+  let line = 0;
+  let partial = "";
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      let text = partial + chunk;
+      if (line === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      let start = 0;
+      for (;;) {
+        NEWLINE.lastIndex = start;
+        const m = NEWLINE.exec(text);
+        if (m === null) break;
+        const end = m.index;
+        // a "\r" at the very end may be half of a "\r\n" split across chunks: wait for the next chunk
+        if (m[0] === "\r" && end + 1 === text.length) break;
+        line++;
+        if (end > start) yield { line, text: text.slice(start, end) };
+        start = end + m[0].length;
+      }
+      partial = text.slice(start);
+      if (partial.length > MAX_LINE_CHARS) {
+        throw new DataError(`${file}:${line + 1}: line longer than ${MAX_LINE_CHARS} characters (starts ${quoteText(partial)}); is this the right file?`);
+      }
     }
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    throw new DataError(`${file}: cannot read (${(err as Error).message})`);
   } finally {
-    rl.close();
     stream.destroy();
   }
+  if (partial.endsWith("\r")) partial = partial.slice(0, -1);
+  line++;
+  if (partial.length > 0) yield { line, text: partial };
 }
+
+const NEWLINE = /\r\n|\r|\n/g;
 
 /** Read CSV records: the first yielded line is the header when the file has one. */
 export async function* readCsv(file: string): AsyncGenerator<CsvLine> {

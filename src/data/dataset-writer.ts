@@ -40,7 +40,7 @@ export async function writeDataset(
       test.abort();
       throw err;
     }
-  }, { overwrite: opts.overwrite ?? false, cleanupOnSignal: opts.cleanupOnSignal ?? false });
+  }, { overwrite: opts.overwrite ?? false, cleanupOnSignal: opts.cleanupOnSignal ?? false, ...(opts.onStaleRemoved ? { onStaleRemoved: opts.onStaleRemoved } : {}) });
 }
 
 /** identifiers.json for datasets where every puzzle uses the blank identifier 0. */

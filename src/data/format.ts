@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../engine/errors.js";
+import { describeValue } from "./describe.js";
 
 export type SplitName = "train" | "test";
 export const SPLITS: readonly SplitName[] = ["train", "test"];
@@ -52,15 +53,15 @@ export function parseMetadata(json: unknown, file: string): DatasetMetadata {
   const o = json as Record<string, unknown>;
   for (const k of INT_FIELDS) {
     const v = o[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new DataError(`${file}: "${k}" must be a non-negative integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new DataError(`${file}: "${k}" must be a non-negative integer, got ${describeValue(v)}`);
   }
   const ign = o["ignore_label_id"];
-  if (ign !== null && !(typeof ign === "number" && Number.isInteger(ign))) throw new DataError(`${file}: "ignore_label_id" must be an integer or null, got ${JSON.stringify(ign)}`);
+  if (ign !== null && !(typeof ign === "number" && Number.isInteger(ign))) throw new DataError(`${file}: "ignore_label_id" must be an integer or null, got ${describeValue(ign)}`);
   const mean = o["mean_puzzle_examples"];
-  if (typeof mean !== "number" || !(mean >= 0)) throw new DataError(`${file}: "mean_puzzle_examples" must be a non-negative number, got ${JSON.stringify(mean)}`);
+  if (typeof mean !== "number" || !(mean >= 0)) throw new DataError(`${file}: "mean_puzzle_examples" must be a non-negative number, got ${describeValue(mean)}`);
   const sets = o["sets"];
   if (!Array.isArray(sets) || sets.length === 0 || !sets.every((s): s is string => typeof s === "string" && /^[\w.-]+$/.test(s))) {
-    throw new DataError(`${file}: "sets" must be a non-empty list of set names, got ${JSON.stringify(sets)}`);
+    throw new DataError(`${file}: "sets" must be a non-empty list of set names, got ${describeValue(sets)}`);
   }
   return {
     pad_id: o["pad_id"] as number,

@@ -35,4 +35,6 @@ export interface CommonBuildOptions {
   readonly onProgress?: ProgressCallback;
   /** Remove the temp folder on SIGINT/SIGTERM (CLI use). */
   readonly cleanupOnSignal?: boolean;
+  /** Told the stale temp folders of dead processes removed next to `outDir` before building. */
+  readonly onStaleRemoved?: (paths: readonly string[]) => void;
 }

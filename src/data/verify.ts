@@ -1,5 +1,7 @@
 // Full consistency check of a dataset folder: metadata, index arrays, and every token < vocab_size.
 import { DataError } from "../engine/errors.js";
+import { checkDatasetFolder } from "./check-folder.js";
+import { describeValue } from "./describe.js";
 import { SPLITS, type SplitName, arrayPath, readIdentifiers } from "./format.js";
 import { NpyFile } from "./npy.js";
 import { openDatasetSplit } from "./split-reader.js";
@@ -11,8 +13,9 @@ export interface VerifyReport {
 }
 
 export function verifyDataset(root: string): VerifyReport {
+  checkDatasetFolder(root);
   const ids = readIdentifiers(root);
-  if (ids[0] !== "<blank>") throw new DataError(`${root}/identifiers.json: entry 0 must be "<blank>", got ${JSON.stringify(ids[0])}`);
+  if (ids[0] !== "<blank>") throw new DataError(`${root}/identifiers.json: entry 0 must be "<blank>", got ${describeValue(ids[0])}`);
   const splits = {} as Record<SplitName, SplitStats>;
   for (const split of SPLITS) {
     const s = openDatasetSplit(root, split, { preloadBytes: 0 });
@@ -31,11 +34,14 @@ export function verifyDataset(root: string): VerifyReport {
             for (let r0 = 0; r0 < file.rows; r0 += chunk) {
               const n = Math.min(chunk, file.rows - r0);
               file.readRows(r0, n, buf);
+              const extra = what === "labels" ? meta.ignore_label_id : null;
               for (let i = 0; i < n * meta.seq_len; i++) {
                 const t = buf[i]!;
-                if (t < 0 || t >= meta.vocab_size) {
+                if ((t < 0 || t >= meta.vocab_size) && t !== extra) {
                   const r = r0 + Math.floor(i / meta.seq_len);
-                  throw new DataError(`${file.path}: row ${r}, position ${i % meta.seq_len} has token ${t}, outside [0, vocab_size = ${meta.vocab_size})`);
+                  const kind = what === "labels" ? "label" : "input token";
+                  const also = extra === null ? "" : ` and not ignore_label_id ${extra}`;
+                  throw new DataError(`${file.path} (split ${split}): row ${r}, position ${i % meta.seq_len} has ${kind} ${t}, outside [0, vocab_size = ${meta.vocab_size})${also}`);
                 }
               }
             }

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { DataError } from "../../src/engine/errors.js";
-import { buildDirAtomic, writeFileAtomic } from "../../src/util/atomic.js";
+import { buildDirAtomic, sweepStaleTemps, writeFileAtomic } from "../../src/util/atomic.js";
 import { tempDir } from "../data/helpers.js";
 
 const tmp = tempDir("atomic");
@@ -42,5 +43,23 @@ describe("atomic output", () => {
     await buildDirAtomic(out, async (t) => { writeFileSync(join(t, "v"), "2"); }, { overwrite: true });
     assert.equal(readFileSync(join(out, "v"), "utf8"), "2");
     assert.deepEqual(readdirSync(tmp.dir).sort(), ["ds", "ds2", "f.txt"]);
+  });
+
+  it("sweeps <base>.tmp-<pid> and .old-<pid> siblings of dead processes only, before a build", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // exited: its pid is (almost surely) free
+    const parent = join(tmp.dir, "sweep");
+    mkdirSync(parent);
+    const make = (name: string): string => { mkdirSync(join(parent, name)); writeFileSync(join(parent, name, "f"), "x"); return join(parent, name); };
+    const staleTmp = make(`ds.tmp-${dead}`), staleOld = make(`ds.old-${dead}`);
+    make(`ds.tmp-${process.pid}`); // alive: kept
+    make("ds.tmp-abc"); make(`other.tmp-${dead}`); make(`ds.tmp-${dead}x`); // not ours: kept
+    assert.deepEqual(sweepStaleTemps(parent, "ds").sort(), [staleOld, staleTmp].sort());
+    assert.deepEqual(readdirSync(parent).sort(), ["ds.tmp-abc", `ds.tmp-${dead}x`, `ds.tmp-${process.pid}`, `other.tmp-${dead}`].sort());
+    assert.deepEqual(sweepStaleTemps(join(parent, "missing"), "ds"), []);
+    make(`ds.tmp-${dead}`);
+    let told: readonly string[] = [];
+    await buildDirAtomic(join(parent, "ds"), async (t) => { writeFileSync(join(t, "a"), "1"); }, { onStaleRemoved: (p) => { told = p; } });
+    assert.deepEqual(told, [join(parent, `ds.tmp-${dead}`)]);
+    assert.equal(existsSync(join(parent, `ds.tmp-${dead}`)), false);
   });
 });

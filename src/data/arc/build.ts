@@ -13,6 +13,7 @@ import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { ConfigError, DataError } from "../../engine/errors.js";
 import { Rng } from "../../engine/rng.js";
+import { yieldToSignals } from "../../util/atomic.js";
 import { type DatasetSink, IdentifierListWriter, writeDataset } from "../dataset-writer.js";
 import type { BuildReport, CommonBuildOptions } from "../report.js";
 import type { DatasetVocab, SplitWriter } from "../split-writer.js";
@@ -53,7 +54,12 @@ async function loadTasks(dirs: readonly string[], rng: Rng, counts: Record<strin
     let found = 0;
     for (const sub of subdirs) {
       const path = join(dir, sub);
-      const files = (await readdir(path)).filter((f) => f.endsWith(".json")).sort();
+      let files: string[];
+      try {
+        files = (await readdir(path)).filter((f) => f.endsWith(".json")).sort();
+      } catch (err) {
+        throw new DataError(`${path}: cannot list task files (${(err as Error).message})`);
+      }
       const tasks: SourcedTask[] = [];
       for (const f of files) tasks.push({ task: await readArcTask(join(path, f), basename(f, ".json")), testToTest: sub === "evaluation" });
       rng.shuffle(tasks);
@@ -154,7 +160,8 @@ export async function buildArcDataset(opts: ArcBuildOptions): Promise<BuildRepor
   const splits = await writeDataset(opts, ARC_VOCAB, async (sink) => {
     const ids = new IdentifierListWriter(sink.dir);
     try {
-      tasks.forEach((st, k) => {
+      for (const [k, st] of tasks.entries()) {
+        await yieldToSignals();
         const group = augmentTask(st.task, numAug, retries, rng);
         if (group.length < numAug + 1) {
           short++;
@@ -163,7 +170,7 @@ export async function buildArcDataset(opts: ArcBuildOptions): Promise<BuildRepor
         minGroup = Math.min(minGroup, group.length);
         writeTask(sink, ids, st, group, rng);
         opts.onProgress?.({ phase: "augment and write", done: k + 1, total: tasks.length });
-      });
+      }
     } catch (err) {
       ids.abort();
       throw err;

@@ -1,11 +1,14 @@
 // ARC task files: {"train": [{"input": grid, "output": grid}, ...], "test": [...]} with grids as
 // non-empty rectangular lists of rows of integers 0..9, at most 30x30. Parsing validates all of it
 // and names the file, pair and cell of the first problem.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { DataError } from "../../engine/errors.js";
+import { describeValue } from "../describe.js";
 import type { Grid } from "../grid.js";
 
 export const ARC_MAX_SIZE = 30;
+/** Largest task file read (the biggest ARC-AGI tasks are ~100 KB). */
+export const ARC_MAX_FILE_BYTES = 16 << 20;
 
 export interface ArcPair {
   readonly input: Grid;
@@ -22,7 +25,7 @@ export interface ArcTask {
 }
 
 function parseGrid(v: unknown, where: string): Grid {
-  if (!Array.isArray(v) || v.length === 0) throw new DataError(`${where}: expected a non-empty list of rows, got ${JSON.stringify(v)?.slice(0, 60)}`);
+  if (!Array.isArray(v) || v.length === 0) throw new DataError(`${where}: expected a non-empty list of rows, got ${describeValue(v)}`);
   const h = v.length;
   const first: unknown = v[0];
   if (!Array.isArray(first) || first.length === 0) throw new DataError(`${where}: row 1 must be a non-empty list of colours`);
@@ -36,7 +39,7 @@ function parseGrid(v: unknown, where: string): Grid {
     for (let c = 0; c < w; c++) {
       const x: unknown = row[c];
       if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 9) {
-        throw new DataError(`${where}: colour ${JSON.stringify(x)} at row ${r + 1}, column ${c + 1} is out of range; expected an integer 0..9`);
+        throw new DataError(`${where}: colour ${describeValue(x)} at row ${r + 1}, column ${c + 1} is out of range; expected an integer 0..9`);
       }
       data[r * w + c] = x;
     }
@@ -66,8 +69,12 @@ export function parseArcTask(json: unknown, name: string, file: string): ArcTask
 export async function readArcTask(file: string, name: string): Promise<ArcTask> {
   let text: string;
   try {
+    const st = await stat(file);
+    if (st.isDirectory()) throw new DataError(`${file}: is a folder; expected an ARC task JSON file`);
+    if (st.size > ARC_MAX_FILE_BYTES) throw new DataError(`${file}: ${st.size} bytes; an ARC task file is at most ${ARC_MAX_FILE_BYTES} (30x30 grids)`);
     text = await readFile(file, "utf8");
   } catch (err) {
+    if (err instanceof DataError) throw err;
     throw new DataError(`${file}: cannot read (${(err as Error).message})`);
   }
   let json: unknown;

@@ -4,8 +4,9 @@
 // default): a group then holds the 8 transformed copies (transform 0 = the original).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../../engine/errors.js";
+import { ConfigError, DataError } from "../../engine/errors.js";
 import { Rng } from "../../engine/rng.js";
+import { yieldToSignals } from "../../util/atomic.js";
 import { writeBlankIdentifiers, writeDataset } from "../dataset-writer.js";
 import { DIHEDRAL_IDS, dihedralTransform } from "../dihedral.js";
 import type { Grid } from "../grid.js";
@@ -59,11 +60,12 @@ export async function buildMazeDataset(opts: MazeBuildOptions): Promise<BuildRep
     if (opts.train !== undefined || opts.test !== undefined) throw new ConfigError("give either CSV sources or generate options, not both");
     const g = opts.generate;
     const seen = new Set<string>();
-    const make = (count: number, phase: string): MazePair[] => {
+    const make = async (count: number, phase: string): Promise<MazePair[]> => {
       if (!(Number.isInteger(count) && count >= 0)) throw new ConfigError(`${phase}: maze count must be a non-negative integer, got ${count}`);
       const out: MazePair[] = [];
       const report = progress(phase, count);
       while (out.length < count) {
+        await yieldToSignals();
         const m = generateMaze(rng, g);
         counts["generated.attempts"] = (counts["generated.attempts"] ?? 0) + m.attempts;
         const key = mazeToString(m.question);
@@ -74,11 +76,13 @@ export async function buildMazeDataset(opts: MazeBuildOptions): Promise<BuildRep
       }
       return out;
     };
-    train = make(g.trainCount, "generate train");
-    test = make(g.testCount, "generate test");
+    if (!(Number.isInteger(g.trainCount) && g.trainCount >= 1)) throw new ConfigError(`train maze count must be a positive integer, got ${g.trainCount}`);
+    train = await make(g.trainCount, "generate train");
+    test = await make(g.testCount, "generate test");
   } else {
     if (opts.train === undefined || opts.test === undefined) throw new ConfigError("maze builder needs train and test CSVs, or generate options");
     train = await readMazeCsv(opts.train);
+    if (train.length === 0) throw new DataError(`${opts.train}: no training mazes (the file has only a header)`);
     test = await readMazeCsv(opts.test);
     if (train.length > 0 && test.length > 0 && train[0]!.question.h !== test[0]!.question.h) {
       throw new ConfigError(`train mazes are ${train[0]!.question.h}x${train[0]!.question.h}, test mazes ${test[0]!.question.h}x${test[0]!.question.h}`);
@@ -98,15 +102,17 @@ export async function buildMazeDataset(opts: MazeBuildOptions): Promise<BuildRep
   const transforms = opts.aug ? DIHEDRAL_IDS : DIHEDRAL_IDS.slice(0, 1);
   const splits = await writeDataset(opts, mazeVocab(side), async ({ train: tw, test: sw, dir }) => {
     const report = progress("write", train.length + test.length);
-    train.forEach((m, k) => {
+    for (const [k, m] of train.entries()) {
+      await yieldToSignals();
       for (const t of transforms) {
         tw.addExample(dihedralTransform(m.question, t).data, dihedralTransform(m.answer, t).data);
         tw.endPuzzle(0);
       }
       tw.endGroup();
       if (k % 100 === 0) report(k);
-    });
+    }
     for (const m of test) {
+      await yieldToSignals();
       sw.addExample(m.question.data, m.answer.data);
       sw.endPuzzle(0);
       sw.endGroup();

@@ -1,7 +1,7 @@
 // Shortest paths on a maze grid (4-neighbour moves through non-wall cells) by breadth-first search,
 // and a checker that a label marks one shortest start-to-goal path.
 import type { Grid } from "../grid.js";
-import { GOAL, OPEN, PATH, START, WALL } from "./maze.js";
+import { GOAL, MAZE_CHARSET, OPEN, PATH, START, WALL } from "./maze.js";
 
 export interface BfsResult {
   /** Steps from the source to each cell; -1 = unreachable. */
@@ -70,6 +70,24 @@ export function markPath(question: Grid, path: readonly number[]): Grid {
 }
 
 /**
+ * Why `question` is not a solvable maze (null when it is): exactly one start S, exactly one goal G,
+ * and G reachable from S through non-wall cells.
+ */
+export function mazeProblem(question: Grid): string | null {
+  let starts = 0, goals = 0;
+  for (const t of question.data) {
+    if (t === START) starts++;
+    else if (t === GOAL) goals++;
+  }
+  if (starts !== 1 || goals !== 1) return `expected exactly one start S and one goal G, found ${starts} S and ${goals} G`;
+  const s = findCell(question, START), g = findCell(question, GOAL);
+  if (bfs(question, s).dist[g] === -1) {
+    return `goal G (row ${Math.floor(g / question.w) + 1}, column ${(g % question.w) + 1}) cannot be reached from start S (row ${Math.floor(s / question.w) + 1}, column ${(s % question.w) + 1})`;
+  }
+  return null;
+}
+
+/**
  * Why `answer` is not a shortest S->G path for `question` (null when it is): same walls, S and G,
  * path cells only on open cells, and the marked cells plus S and G form a connected path whose
  * length equals the BFS distance.
@@ -82,9 +100,9 @@ export function shortestPathProblem(question: Grid, answer: Grid): string | null
   for (let i = 0; i < question.data.length; i++) {
     const q = question.data[i]!, a = answer.data[i]!;
     if (a === PATH) {
-      if (q !== OPEN) return `path cell ${i} is not an open cell of the question`;
+      if (q !== OPEN) return `path cell at row ${Math.floor(i / question.w) + 1}, column ${(i % question.w) + 1} is ${q === WALL ? "a wall" : "not an open cell"} in the question`;
       marked++;
-    } else if (a !== q) return `cell ${i} differs (question ${q}, answer ${a})`;
+    } else if (a !== q) return `cell at row ${Math.floor(i / question.w) + 1}, column ${(i % question.w) + 1} differs (question ${JSON.stringify(MAZE_CHARSET[q - 1] ?? "?")}, answer ${JSON.stringify(MAZE_CHARSET[a - 1] ?? "?")})`;
   }
   const d = bfs(question, s).dist[goal]!;
   if (d < 0) return "goal unreachable";

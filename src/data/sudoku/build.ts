@@ -3,8 +3,9 @@
 // with zero or several solutions are rejected and counted), then write one group per training puzzle
 // = the original + numAug augmented copies (one example each, identifier 0), and the test set
 // un-augmented. Tokens: blank -> 1, digit d -> d + 1, PAD 0 (never used); all 81 cells supervised.
-import { ConfigError } from "../../engine/errors.js";
+import { ConfigError, DataError } from "../../engine/errors.js";
 import { Rng } from "../../engine/rng.js";
+import { yieldToSignals } from "../../util/atomic.js";
 import { writeBlankIdentifiers, writeDataset } from "../dataset-writer.js";
 import type { BuildReport, CommonBuildOptions } from "../report.js";
 import type { DatasetVocab } from "../split-writer.js";
@@ -42,14 +43,16 @@ function checkInt(name: string, v: number | undefined, min: number): void {
 }
 
 /** Filter by difficulty and solve what needs solving; counts go to `counts` under `prefix`. */
-function prepare(t: SudokuTable, opts: SudokuBuildOptions, counts: Record<string, number>, prefix: string, report: (done: number) => void): Prepared {
+async function prepare(t: SudokuTable, opts: SudokuBuildOptions, counts: Record<string, number>, prefix: string, report: (done: number) => void): Promise<Prepared> {
   const questions = new Uint8Array(t.count * CELLS);
   const answers = new Uint8Array(t.count * CELLS);
   let n = 0;
   const add = (key: string): void => { counts[`${prefix}.${key}`] = (counts[`${prefix}.${key}`] ?? 0) + 1; };
   counts[`${prefix}.read`] = t.count;
+  if (t.belowMinRating > 0) counts[`${prefix}.filteredRating`] = t.belowMinRating;
   for (let k = 0; k < t.count; k++) {
     if (k % 1000 === 0) report(k);
+    await yieldToSignals();
     const q = t.questions.subarray(k * CELLS, (k + 1) * CELLS);
     const needRating = opts.minDifficulty !== undefined && Number.isNaN(t.ratings[k]!);
     const needSolve = t.hasAnswer[k] === 0 || opts.checkUnique === true || needRating;
@@ -68,6 +71,18 @@ function prepare(t: SudokuTable, opts: SudokuBuildOptions, counts: Record<string
   report(t.count);
   counts[`${prefix}.kept`] = n;
   return { questions: questions.subarray(0, n * CELLS), answers: answers.subarray(0, n * CELLS), count: n };
+}
+
+/** Why the rows of a source were dropped, from the counts `prepare` left. */
+function dropReport(t: SudokuTable, counts: Record<string, number>): string {
+  if (t.count === 0 && t.belowMinRating === 0) return "the file has no puzzle rows, only a header or comments";
+  const n = (k: string): number => counts[`train.${k}`] ?? 0;
+  const parts = [`${t.count + t.belowMinRating} rows read`];
+  if (t.belowMinRating > 0) parts.push(`${t.belowMinRating} below the minimum rating`);
+  if (n("rejectedNoSolution") > 0) parts.push(`${n("rejectedNoSolution")} with no solution`);
+  if (n("rejectedMultipleSolutions") > 0) parts.push(`${n("rejectedMultipleSolutions")} with several solutions`);
+  if (n("filteredDifficulty") > 0) parts.push(`${n("filteredDifficulty")} below the minimum difficulty`);
+  return `${parts.join(", ")}; all dropped`;
 }
 
 function pick(p: Prepared, order: ArrayLike<number>): Prepared {
@@ -96,11 +111,12 @@ export async function buildSudokuDataset(opts: SudokuBuildOptions): Promise<Buil
 
   const readOpts = (phase: string) => ({ onRows: progress(phase, NaN), ...(opts.minDifficulty !== undefined ? { minRating: opts.minDifficulty } : {}) });
   const trainTable = await readSudokuFile(opts.train, readOpts("read train"));
-  let train = prepare(trainTable, opts, counts, "train", progress("check train", trainTable.count));
+  let train = await prepare(trainTable, opts, counts, "train", progress("check train", trainTable.count));
+  if (train.count === 0) throw new DataError(`${opts.train}: no usable training puzzles (${dropReport(trainTable, counts)})`);
   let test: Prepared;
   if (opts.test !== undefined) {
     const testTable = await readSudokuFile(opts.test, readOpts("read test"));
-    test = prepare(testTable, opts, counts, "test", progress("check test", testTable.count));
+    test = await prepare(testTable, opts, counts, "test", progress("check test", testTable.count));
   } else {
     const hold = opts.testHoldout ?? 0;
     if (hold >= train.count) throw new ConfigError(`testHoldout ${hold} leaves no training puzzles (${train.count} usable)`);
@@ -122,6 +138,7 @@ export async function buildSudokuDataset(opts: SudokuBuildOptions): Promise<Buil
     const reportTrain = progress("write train", train.count);
     for (let k = 0; k < train.count; k++) {
       if (k % 100 === 0) reportTrain(k);
+      await yieldToSignals();
       const q = train.questions.subarray(k * CELLS, (k + 1) * CELLS);
       const a = train.answers.subarray(k * CELLS, (k + 1) * CELLS);
       tw.addExample(encodeSudoku(q, inp), encodeSudoku(a, lab));
@@ -137,6 +154,7 @@ export async function buildSudokuDataset(opts: SudokuBuildOptions): Promise<Buil
     const reportTest = progress("write test", test.count);
     for (let k = 0; k < test.count; k++) {
       if (k % 1000 === 0) reportTest(k);
+      await yieldToSignals();
       sw.addExample(encodeSudoku(test.questions.subarray(k * CELLS, (k + 1) * CELLS), inp), encodeSudoku(test.answers.subarray(k * CELLS, (k + 1) * CELLS), lab));
       sw.endPuzzle(0);
       sw.endGroup();

@@ -2,6 +2,7 @@
 // rating`), tdoku-style CSVs (`puzzle[,solution|,num_solutions,solution]`) and plain lists of
 // 81-character puzzles (no header; '#' comment lines skipped). '.' or '0' = blank.
 import { DataError } from "../../engine/errors.js";
+import { quoteText } from "../describe.js";
 import { parseCsvLine, readLines } from "../csv.js";
 import { CELLS, firstClueMismatch, parseBoard, solutionProblem } from "./grid.js";
 
@@ -17,6 +18,8 @@ export interface SudokuTable {
   readonly ratings: Float64Array;
   /** 1-based source line of each puzzle (for messages). */
   readonly lines: Int32Array;
+  /** Rows skipped for a rating below `minRating`. */
+  readonly belowMinRating: number;
 }
 
 class Growable {
@@ -43,10 +46,10 @@ class Growable {
     this.n++;
   }
 
-  table(file: string): SudokuTable {
+  table(file: string, belowMinRating: number): SudokuTable {
     const n = this.n;
     return {
-      file, count: n,
+      file, count: n, belowMinRating,
       questions: this.q.slice(0, n * CELLS), answers: this.a.slice(0, n * CELLS), hasAnswer: this.has.slice(0, n),
       ratings: this.rating.slice(0, n), lines: this.line.slice(0, n),
     };
@@ -60,7 +63,7 @@ function headerColumns(fields: string[], where: string): Columns {
   const find = (...cands: string[]): number => names.findIndex((n) => cands.includes(n));
   const question = find("question", "puzzle", "quizzes", "quiz");
   if (question < 0) {
-    throw new DataError(`${where}: header ${JSON.stringify(fields.join(","))} has no puzzle column; expected "question" (Sudoku-Extreme: source,question,answer,rating) or "puzzle"`);
+    throw new DataError(`${where}: header ${quoteText(fields.join(","))} has no puzzle column; expected "question" (Sudoku-Extreme: source,question,answer,rating) or "puzzle"`);
   }
   return { question, answer: find("answer", "solution", "solutions"), rating: find("rating"), width: fields.length };
 }
@@ -78,7 +81,7 @@ export interface ReadSudokuOptions {
 export async function readSudokuFile(file: string, opts: ReadSudokuOptions = {}): Promise<SudokuTable> {
   const out = new Growable();
   let cols: Columns | null | undefined; // undefined = not decided yet; null = plain list
-  let rows = 0;
+  let rows = 0, belowMinRating = 0;
   for await (const { line, text } of readLines(file)) {
     const where = `${file}:${line}`;
     if (cols === undefined) {
@@ -95,9 +98,9 @@ export async function readSudokuFile(file: string, opts: ReadSudokuOptions = {})
       let rating = NaN;
       if (cols.rating >= 0) {
         rating = Number(f[cols.rating]);
-        if (f[cols.rating]!.trim() === "" || !Number.isFinite(rating)) throw new DataError(`${where}: rating ${JSON.stringify(f[cols.rating])} is not a number`);
+        if (f[cols.rating]!.trim() === "" || !Number.isFinite(rating)) throw new DataError(`${where}: rating ${quoteText(f[cols.rating]!)} is not a number`);
       }
-      if (opts.minRating !== undefined && cols.rating >= 0 && rating < opts.minRating) continue;
+      if (opts.minRating !== undefined && cols.rating >= 0 && rating < opts.minRating) { belowMinRating++; continue; }
       const q = parseBoard(f[cols.question]!, `${where}: question`, true);
       let a: Uint8Array | null = null;
       const aText = cols.answer >= 0 ? f[cols.answer]! : "";
@@ -115,5 +118,5 @@ export async function readSudokuFile(file: string, opts: ReadSudokuOptions = {})
     if (++rows % 10000 === 0) opts.onRows?.(rows);
   }
   if (cols === undefined) throw new DataError(`${file}: no puzzles (empty file)`);
-  return out.table(file);
+  return out.table(file, belowMinRating);
 }
