@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, DataError, UsageError } from "../engine/errors.js";
 import { makeCtx } from "../engine/context.js";
-import { readArcTask } from "../data/arc/task.js";
+import { readArcTask } from "../data/arc/task-node.js";
 import { readIdentifiers } from "../data/format.js";
 import { gridToRows } from "../data/grid.js";
 import { mazeProblem, shortestPathProblem } from "../data/maze/path.js";

@@ -7,7 +7,7 @@ import { Rng } from "../../src/engine/rng.js";
 import { augmentGrid, augmentedName, invertAugmentedGrid, parseAugmentedName, randomArcAugmentation } from "../../src/data/arc/augment.js";
 import { buildArcDataset } from "../../src/data/arc/build.js";
 import { arcGridToTokens, cropArcTokens, findArcGrid } from "../../src/data/arc/serialize.js";
-import { readArcTask } from "../../src/data/arc/task.js";
+import { readArcTask } from "../../src/data/arc/task-node.js";
 import { DIHEDRAL_IDS, DIHEDRAL_INVERSE, dihedralTransform } from "../../src/data/dihedral.js";
 import { readIdentifiers } from "../../src/data/format.js";
 import { type Grid, gridToRows, gridsEqual } from "../../src/data/grid.js";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { readArcTask } from "../../src/data/arc/task.js";
+import { readArcTask } from "../../src/data/arc/task-node.js";
 import { buildArcDataset } from "../../src/data/arc/build.js";
 import { DataError } from "../../src/engine/errors.js";
 import { Rng } from "../../src/engine/rng.js";

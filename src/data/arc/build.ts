@@ -19,7 +19,8 @@ import type { BuildReport, CommonBuildOptions } from "../report.js";
 import type { DatasetVocab, SplitWriter } from "../split-writer.js";
 import { type ArcAugmentation, IDENTITY_AUGMENTATION, augmentGrid, augmentedName, randomArcAugmentation } from "./augment.js";
 import { ARC_SEQ_LEN, arcGridToTokens } from "./serialize.js";
-import { ARC_MAX_SIZE, type ArcPair, type ArcTask, readArcTask } from "./task.js";
+import { ARC_MAX_SIZE, type ArcPair, type ArcTask } from "./task.js";
+import { readArcTask } from "./task-node.js";
 
 export const ARC_VOCAB: DatasetVocab = { vocabSize: 12, seqLen: ARC_SEQ_LEN, padId: 0, ignoreLabelId: 0, blankIdentifierId: 0 };
 

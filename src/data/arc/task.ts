@@ -1,7 +1,7 @@
 // ARC task files: {"train": [{"input": grid, "output": grid}, ...], "test": [...]} with grids as
 // non-empty rectangular lists of rows of integers 0..9, at most 30x30. Parsing validates all of it
-// and names the file, pair and cell of the first problem.
-import { readFile, stat } from "node:fs/promises";
+// and names the file, pair and cell of the first problem. Pure (browser-safe); reading files is
+// task-node.ts.
 import { DataError } from "../../engine/errors.js";
 import { describeValue } from "../describe.js";
 import type { Grid } from "../grid.js";
@@ -64,24 +64,4 @@ export function parseArcTask(json: unknown, name: string, file: string): ArcTask
   const o = json as Record<string, unknown>;
   const where = `${file} (task ${name})`;
   return { name, file, train: parsePairs(o["train"], "train", where), test: parsePairs(o["test"], "test", where) };
-}
-
-export async function readArcTask(file: string, name: string): Promise<ArcTask> {
-  let text: string;
-  try {
-    const st = await stat(file);
-    if (st.isDirectory()) throw new DataError(`${file}: is a folder; expected an ARC task JSON file`);
-    if (st.size > ARC_MAX_FILE_BYTES) throw new DataError(`${file}: ${st.size} bytes; an ARC task file is at most ${ARC_MAX_FILE_BYTES} (30x30 grids)`);
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(`${file}: cannot read (${(err as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new DataError(`${file} (task ${name}): invalid JSON (${(err as Error).message})`);
-  }
-  return parseArcTask(json, name, file);
 }
