@@ -12,6 +12,8 @@ const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
 const ALIGN = 64;
 /** Reserved header size of streamed files: room for a shape with up to ~40 digits. */
 const STREAM_HEADER_BYTES = 128;
+/** Longest header dict accepted (NumPy's own np.load refuses more than 10 000 bytes by default). */
+export const MAX_NPY_HEADER_BYTES = 1 << 20;
 
 if (endianness() !== "LE") throw new Error("hrm data: a little-endian host is required for .npy I/O");
 
@@ -68,8 +70,8 @@ export function formatNpyHeader(descr: string, shape: readonly number[], minByte
   return out;
 }
 
-/** Parse the header at the start of `buf` (which must hold at least the whole header). */
-export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
+/** The magic, version and header length at the start of a .npy file; `fileBytes` bounds the length it may claim. */
+export function npyHeaderExtent(buf: Uint8Array, file: string, fileBytes = buf.byteLength): { major: number; prefix: number; headerLen: number } {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 10 || !b.subarray(0, 6).equals(MAGIC)) {
     throw new DataError(`${file}: not a .npy file (missing the \\x93NUMPY magic)`);
@@ -82,7 +84,19 @@ export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
     if (b.length < 12) throw new DataError(`${file}: truncated .npy header`);
     prefix = 12; headerLen = b.readUInt32LE(8);
   } else throw new DataError(`${file}: unsupported .npy format version ${major}.${b[7]}; expected 1.0, 2.0 or 3.0`);
-  if (b.length < prefix + headerLen) throw new DataError(`${file}: truncated .npy header (needs ${prefix + headerLen} bytes)`);
+  if (headerLen > MAX_NPY_HEADER_BYTES) {
+    throw new DataError(`${file}: .npy header length ${headerLen} is absurd (limit ${MAX_NPY_HEADER_BYTES} bytes)`);
+  }
+  if (fileBytes < prefix + headerLen) {
+    throw new DataError(`${file}: truncated .npy header (the header length field says ${prefix + headerLen} bytes, the file has ${fileBytes})`);
+  }
+  return { major, prefix, headerLen };
+}
+
+/** Parse the header at the start of `buf` (which must hold at least the whole header). */
+export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const { major, prefix, headerLen } = npyHeaderExtent(buf, file);
   const text = b.subarray(prefix, prefix + headerLen).toString(major === 3 ? "utf8" : "latin1");
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(text)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
@@ -225,6 +239,17 @@ export function decodeToInt32(src: Buffer, dt: IntDtype, out: Int32Array, outOff
   }
 }
 
+/** Reads up to `buf.length` bytes at `position` (fewer only at the end of the file); returns the count. */
+function readFully(fd: number, buf: Buffer, position: number): number {
+  let off = 0;
+  while (off < buf.length) {
+    const r = readSync(fd, buf, off, buf.length - off, position + off);
+    if (r === 0) break;
+    off += r;
+  }
+  return off;
+}
+
 /** A .npy file opened for random access; any integer dtype, C order, read as int32. */
 export class NpyFile {
   readonly dtype: IntDtype;
@@ -247,23 +272,15 @@ export class NpyFile {
       throw new DataError(`${path}: cannot open (${(err as Error).message})`);
     }
     try {
-      const head = Buffer.alloc(4096);
-      const got = readSync(fd, head, 0, head.length, 0);
-      let header: NpyHeader;
-      try {
-        header = parseNpyHeader(head.subarray(0, got), path);
-      } catch (err) {
-        // A header longer than 4 KiB: read exactly what it says.
-        if (got === head.length && head[6] !== 1) {
-          const big = Buffer.alloc(12 + head.readUInt32LE(8));
-          readSync(fd, big, 0, big.length, 0);
-          header = parseNpyHeader(big, path);
-        } else throw err;
-      }
+      const have = fstatSync(fd).size;
+      const pre = Buffer.alloc(12);
+      const { prefix, headerLen } = npyHeaderExtent(pre.subarray(0, readFully(fd, pre, 0)), path, have);
+      // The length is bounded by the file size and MAX_NPY_HEADER_BYTES, so this read is too.
+      const head = Buffer.alloc(prefix + headerLen);
+      const header = parseNpyHeader(head.subarray(0, readFully(fd, head, 0)), path);
       const file = new NpyFile(path, fd, header);
       if (header.fortranOrder && header.shape.length > 1) throw new DataError(`${path}: Fortran-order arrays are not supported; save with C order`);
       const need = header.dataOffset + file.size * file.dtype.bytes;
-      const have = fstatSync(fd).size;
       if (have < need) throw new DataError(`${path}: truncated: shape (${header.shape.join(", ")}) needs ${need} bytes, file has ${have}`);
       return file;
     } catch (err) {

@@ -36,6 +36,18 @@ const STORAGE_OF_DTYPE: Readonly<Record<SafeDType, string>> = Object.fromEntries
   Object.entries(STORAGE_DTYPES).map(([k, v]) => [v, k]),
 ) as Record<SafeDType, string>;
 
+/**
+ * Memory a checkpoint may expand to: the storages it loads plus the tensors it builds, at most this many times the
+ * file size (a state dict's tensors are its storages, rarely shared) or MIN_EXPANSION_BYTES for small files.
+ */
+export const MAX_EXPANSION_RATIO = 4;
+export const MIN_EXPANSION_BYTES = 64 << 20;
+/**
+ * An overlapping view (more elements than its storage holds: stride 0 / broadcast) may build at most this many bytes
+ * or as many as the file has, whichever is larger; a 1-element storage viewed as [16384, 16384] would be 1 GiB.
+ */
+export const MIN_OVERLAP_VIEW_BYTES = 16 << 20;
+
 const REFUSAL = "only tensor state dicts (OrderedDict of torch tensors) are accepted, and nothing in a checkpoint is ever executed";
 
 class StorageRef {
@@ -139,6 +151,16 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
     if (order !== "little") throw new CheckpointError(`${source}: byteorder record says "${order}"; only little-endian checkpoints are supported`);
   }
   const storages = new Map<string, { dtype: SafeDType; bytes: Uint8Array }>();
+  const budget = Math.max(MIN_EXPANSION_BYTES, MAX_EXPANSION_RATIO * src.size);
+  let expanded = 0;
+  const spend = (bytes: number, what: string, purpose: string): void => {
+    expanded += bytes;
+    if (expanded > budget) {
+      throw new CheckpointError(
+        `${what}: ${purpose} would bring the checkpoint's tensors to ${expanded} bytes in memory; at most ${budget} allowed for a ${src.size}-byte file (views repeating storage data?)`,
+      );
+    }
+  };
   const loadStorage = (ref: StorageRef, what: string): Uint8Array => {
     const cached = storages.get(ref.key);
     if (cached !== undefined) {
@@ -152,6 +174,7 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
     if (entry.size !== expected) {
       throw new CheckpointError(`${what}: storage record "${name}" has ${entry.size} bytes, expected ${expected} (${ref.numel} x ${ref.dtype})`);
     }
+    spend(entry.size, what, `storage record "${name}"`);
     const bytes = zip.read(entry);
     storages.set(ref.key, { dtype: ref.dtype, bytes });
     return bytes;
@@ -187,7 +210,17 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
         );
       }
     }
+    const nbytes = numel * dtypeItemSize(ref.dtype);
+    if (numel > ref.numel) {
+      const limit = Math.max(MIN_OVERLAP_VIEW_BYTES, src.size);
+      if (nbytes > limit) {
+        throw new CheckpointError(
+          `${what}: overlapping view (size [${size.join(", ")}], stride [${stride.join(", ")}]) expands a ${ref.numel}-element storage to ${numel} elements (${nbytes} bytes); at most ${limit} bytes allowed for a ${src.size}-byte file`,
+        );
+      }
+    }
     const storage = loadStorage(ref, what);
+    spend(nbytes, what, "this tensor");
     const buf = gather(storage, dtypeItemSize(ref.dtype), offset, size, stride);
     return { dtype: ref.dtype, shape: size, data: typedArrayOnBuffer(ref.dtype, buf) };
   };

@@ -1,5 +1,6 @@
 // Zip archive reader: central directory (with zip64), stored and deflated entries, CRC-checked.
 
+import { constants as bufferConstants } from "node:buffer";
 import { inflateRawSync } from "node:zlib";
 import { CheckpointError } from "../engine/errors.js";
 import type { ByteSource } from "./byte-source.js";
@@ -22,6 +23,14 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffffffff;
+/**
+ * A deflated entry may declare at most this many times its compressed size (above MIN_INFLATE_LIMIT): deflate can
+ * reach ~1000:1 on constant data, which is how a 0.5 MB zip "holds" 512 MiB. torch.save writes stored records, and
+ * real deflated pickles and tensors compress far less than this.
+ */
+export const MAX_INFLATE_RATIO = 64;
+/** Declared sizes up to this many bytes are always inflated, whatever the ratio. */
+export const MIN_INFLATE_LIMIT = 1 << 20;
 
 function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -165,6 +174,15 @@ export class ZipReader {
       throw new CheckpointError(
         `${what}: data [${dataStart}, ${dataStart + e.compressedSize}) lies past the end of the ${this.src.size}-byte file (truncated?)`,
       );
+    }
+    if (e.method === 8) {
+      const limit = Math.min(bufferConstants.MAX_LENGTH, Math.max(MIN_INFLATE_LIMIT, MAX_INFLATE_RATIO * e.compressedSize));
+      if (e.size > limit) {
+        throw new CheckpointError(
+          `${what}: deflated entry declares ${e.size} bytes from ${e.compressedSize} compressed bytes; at most ${limit} allowed ` +
+            `(${MAX_INFLATE_RATIO}:1, a zip bomb?; torch.save writes stored records)`,
+        );
+      }
     }
     const raw = this.src.read(dataStart, e.compressedSize);
     let data: Uint8Array;
