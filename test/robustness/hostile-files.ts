@@ -79,15 +79,29 @@ export function deflatedEntry(name: string, data: Uint8Array): RawZipEntry {
   return { name, raw: deflateRawSync(data), method: 8, size: data.length, crc: crc32(data) };
 }
 
-/** The pickle of a one-tensor state dict: a view (size, stride) of an F32 storage of `storageNumel` elements. */
-export function viewPickle(size: readonly number[], stride: readonly number[], storageNumel: number, offset = 0, key = "w"): Uint8Array {
+export interface ViewSpec {
+  readonly key: string;
+  readonly size: readonly number[];
+  readonly stride: readonly number[];
+  readonly offset?: number;
+}
+
+/** The pickle of a state dict whose tensors are views of one F32 storage "0" of `storageNumel` elements. */
+export function viewsPickle(views: readonly ViewSpec[], storageNumel: number): Uint8Array {
   const w = new PickleWriter();
   w.global("collections", "OrderedDict").emptyTuple().reduce().mark();
-  w.str(key).global("torch._utils", "_rebuild_tensor_v2").mark();
-  w.mark().str("storage").global("torch", "FloatStorage").str("0").str("cpu").int(storageNumel).tuple().binPersId();
-  w.int(offset).intTuple(size).intTuple(stride).bool(false).global("collections", "OrderedDict").emptyTuple().reduce();
-  w.tuple().reduce();
+  for (const v of views) {
+    w.str(v.key).global("torch._utils", "_rebuild_tensor_v2").mark();
+    w.mark().str("storage").global("torch", "FloatStorage").str("0").str("cpu").int(storageNumel).tuple().binPersId();
+    w.int(v.offset ?? 0).intTuple(v.size).intTuple(v.stride).bool(false).global("collections", "OrderedDict").emptyTuple().reduce();
+    w.tuple().reduce();
+  }
   return w.setItems().finish();
+}
+
+/** The pickle of a one-tensor state dict {"w": view (size, stride) of an F32 storage of `storageNumel` elements}. */
+export function viewPickle(size: readonly number[], stride: readonly number[], storageNumel: number): Uint8Array {
+  return viewsPickle([{ key: "w", size, stride }], storageNumel);
 }
 
 /** A torch checkpoint with one view of a one-element F32 storage: stride 0 makes any size "fit". */
