@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { DataError } from "../engine/errors.js";
+import { quoted } from "../io/message-text.js";
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
 const ALIGN = 64;
@@ -102,7 +103,7 @@ export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataError(`${file}: malformed .npy header ${JSON.stringify(text.trim())}`);
+    throw new DataError(`${file}: malformed .npy header ${quoted(text.trim(), 120)}`);
   }
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => {
     const n = Number(s.replace(/L$/, ""));

@@ -2,6 +2,7 @@
 // nothing but the host functions its caller registers for named globals. It never executes code.
 
 import { CheckpointError } from "../engine/errors.js";
+import { clipText } from "./message-text.js";
 
 /** A Python tuple. */
 export class PyTuple {
@@ -78,12 +79,6 @@ const OPCODE_NAMES: Record<number, string> = {
   0x70: "PUT", 0x67: "GET", 0x96: "BYTEARRAY8", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER", 0x8f: "EMPTY_SET",
   0x90: "ADDITEMS", 0x91: "FROZENSET",
 };
-
-/** Shortens text from a file for a one-line error message. */
-function clip(s: string, max = 80): string {
-  const one = JSON.stringify(s).slice(1, -1);
-  return one.length > max ? `${one.slice(0, max)}…` : one;
-}
 
 /** Describes a value for error messages. */
 export function describePy(v: PyValue | undefined): string {
@@ -168,7 +163,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
   const resolveGlobal = (module: string, name: string): PyGlobal => {
     const h = opts.globals.get(`${module} ${name}`);
     if (h === undefined) {
-      return fail(`refers to the global ${clip(`${module}.${name}`)}, which is not allowed: ${opts.refusal}`);
+      return fail(`refers to the global ${clipText(`${module}.${name}`)}, which is not allowed: ${opts.refusal}`);
     }
     return new PyGlobal(module, name, h);
   };
