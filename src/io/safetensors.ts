@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { CheckpointError } from "../engine/errors.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
-import { jsonText, quoted } from "./message-text.js";
+import { clipText, jsonText, quoted } from "./message-text.js";
 import {
   checkStoredTensor,
   dtypeItemSize,
@@ -100,7 +100,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + hLen)));
   } catch (e) {
-    throw new CheckpointError(`${source}: header is not valid UTF-8 JSON (${(e as Error).message})`);
+    throw new CheckpointError(`${source}: header is not valid UTF-8 JSON (${clipText((e as Error).message, 160)})`);
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) {
     throw new CheckpointError(`${source}: header must be a JSON object, found ${Array.isArray(header) ? "an array" : typeof header}`);

@@ -106,10 +106,10 @@ function gather(storage: Uint8Array, itemSize: number, offset: number, size: num
       out.set(storage.subarray(base * itemSize, (base + rowLen) * itemSize), o);
       o += rowLen * itemSize;
     } else {
+      // Byte by byte: a subarray per element would make a 16 MiB broadcast take seconds.
       for (let j = 0; j < rowLen; j++) {
         const s = (base + j * rowStride) * itemSize;
-        out.set(storage.subarray(s, s + itemSize), o);
-        o += itemSize;
+        for (let b = 0; b < itemSize; b++) out[o++] = storage[s + b] as number;
       }
     }
     for (let d = last - 1; d >= 0; d--) {

@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatNpyHeader, NpyFile, parseNpyHeader } from "../../src/data/npy.js";
+import { CheckpointError } from "../../src/engine/errors.js";
 import { Rng } from "../../src/engine/rng.js";
 import { bytesSource } from "../../src/io/byte-source.js";
-import { unpickle, type GlobalHandler } from "../../src/io/pickle-reader.js";
+import { PyList, unpickle, type GlobalHandler } from "../../src/io/pickle-reader.js";
 import { decodeSafetensors, encodeSafetensors } from "../../src/io/safetensors.js";
 import { decodeTorchCheckpoint, encodeTorchCheckpoint } from "../../src/io/torch-checkpoint.js";
 import { ZipReader } from "../../src/io/zip-reader.js";
@@ -248,4 +249,34 @@ campaign("pickle / torch checkpoint", 14, (rng, log) => {
         log.check(what, () => unpickle(rng.uniform() < 0.5 ? randomPickle(rng) : mutate(rng, base.pickle), { source: `fuzz-${i}.pkl`, globals, refusal: "fuzz" }));
     }
   }
+});
+
+// ---- what the campaigns found, pinned ---------------------------------------------------------------------------
+
+test("found by fuzzing: APPENDS/LIST of 200 000 items builds the list (no call-stack RangeError from a spread)", () => {
+  const n = 200_000;
+  const body = new Uint8Array(2 * n).map((_, i) => (i % 2 === 0 ? 0x4b : 7)); // BININT1 7, n times
+  for (const [open, close] of [[[0x5d, 0x28], [0x65]], [[0x28], [0x6c]]] as const) { // EMPTY_LIST MARK ... APPENDS; MARK ... LIST
+    const bytes = concat([Uint8Array.of(0x80, 2, ...open), body, Uint8Array.of(...close, 0x2e)]);
+    const v = unpickle(bytes, { source: "long.pkl", globals: new Map(), refusal: "" });
+    assert.ok(v instanceof PyList);
+    assert.equal(v.items.length, n);
+    assert.equal(v.items[n - 1], 7);
+  }
+});
+
+test("found by fuzzing: file text in messages is escaped and clipped to one line", () => {
+  // V8's JSON.parse message quotes the input around the error, newlines included.
+  const json = Buffer.from('{"w": {"dtype": "F32",\n\n"shape": [1\n,,]}}');
+  const len = Buffer.alloc(8);
+  len.writeBigUint64LE(BigInt(json.length));
+  assert.throws(() => decodeSafetensors(concat([len, json]), "nl.safetensors"), (e: unknown) => e instanceof CheckpointError && /^nl\.safetensors: header is not valid UTF-8 JSON \(/.test(e.message) && !e.message.includes("\n"));
+  // A zip entry name with a newline and a 5000-character tensor name.
+  const zip = storedZip([["a\nb", Uint8Array.of(1)]]);
+  const badCrc = zip.slice();
+  const local = new DataView(zip.buffer, zip.byteOffset);
+  badCrc[30 + local.getUint16(26, true) + local.getUint16(28, true)] ^= 1; // the entry's one data byte
+  assert.throws(() => new ZipReader(bytesSource(badCrc, "nl.zip"), "nl.zip").read("a\nb"), (e: unknown) => e instanceof CheckpointError && e.message.startsWith('nl.zip: entry "a\\nb": CRC-32 mismatch'));
+  const st = encodeSafetensors({ ["x".repeat(5000)]: { dtype: "BOOL", shape: [1], data: Uint8Array.of(2) } });
+  assert.throws(() => decodeSafetensors(st, "long.safetensors"), (e: unknown) => e instanceof CheckpointError && e.message.length < 200 && /tensor "x{80}…": BOOL value 2/.test(e.message));
 });
