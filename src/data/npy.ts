@@ -4,6 +4,7 @@
 // Layout: "\x93NUMPY", major, minor, header length (u16 LE for v1, u32 LE for v2/v3), then a Python
 // dict literal {'descr': ..., 'fortran_order': ..., 'shape': (...), } padded with spaces and '\n' so
 // that the data starts at a multiple of 64 bytes.
+import { constants as bufferConstants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { DataError } from "../engine/errors.js";
@@ -15,6 +16,8 @@ const ALIGN = 64;
 const STREAM_HEADER_BYTES = 128;
 /** Longest header dict accepted (NumPy's own np.load refuses more than 10 000 bytes by default). */
 export const MAX_NPY_HEADER_BYTES = 1 << 20;
+/** The most elements one typed array may have (V8: 2^32 on 64-bit hosts). */
+const MAX_TYPED_ARRAY_ELEMENTS = 2 ** 32;
 
 if (endianness() !== "LE") throw new Error("hrm data: a little-endian host is required for .npy I/O");
 
@@ -306,11 +309,15 @@ export class NpyFile {
   }
 
   /** Read `count` consecutive rows starting at `start` as int32. */
-  readRows(start: number, count: number, out: Int32Array = new Int32Array(count * this.rowLength), outOffset = 0): Int32Array {
+  readRows(start: number, count: number, out?: Int32Array, outOffset = 0): Int32Array {
     if (start < 0 || count < 0 || start + count > this.rows) {
       throw new RangeError(`${this.path}: rows [${start}, ${start + count}) out of range (rows = ${this.rows})`);
     }
     const n = count * this.rowLength;
+    if (out === undefined) {
+      if (n > MAX_TYPED_ARRAY_ELEMENTS) throw new DataError(`${this.path}: ${n} values are more than one int32 array can hold (${MAX_TYPED_ARRAY_ELEMENTS}); read fewer rows at a time`);
+      out = new Int32Array(n);
+    }
     const chunkElems = Math.max(1, Math.floor((1 << 24) / this.dtype.bytes));
     const buf = Buffer.alloc(Math.min(n, chunkElems) * this.dtype.bytes);
     for (let done = 0; done < n;) {
@@ -340,6 +347,7 @@ export class NpyFile {
   /** All element bytes, undecoded (for in-memory row sources; decode with `decodeToInt32`). */
   readRaw(): Buffer {
     const bytes = this.size * this.dtype.bytes;
+    if (bytes > bufferConstants.MAX_LENGTH) throw new DataError(`${this.path}: ${bytes} data bytes are more than one buffer can hold (${bufferConstants.MAX_LENGTH})`);
     const buf = Buffer.allocUnsafe(bytes);
     for (let off = 0; off < bytes;) {
       const r = readSync(this.fd, buf, off, Math.min(bytes - off, 1 << 30), this.dataOffset + off);

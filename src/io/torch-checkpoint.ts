@@ -1,5 +1,6 @@
 // Official PyTorch checkpoints (torch.save zip format of a tensor state_dict) read and written without Python.
 
+import { constants as bufferConstants } from "node:buffer";
 import { basename } from "node:path";
 import { CheckpointError } from "../engine/errors.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
@@ -219,6 +220,9 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
           `${what}: overlapping view (size [${size.join(", ")}], stride [${stride.join(", ")}]) expands a ${ref.numel}-element storage to ${numel} elements (${nbytes} bytes); at most ${limit} bytes allowed for a ${src.size}-byte file`,
         );
       }
+    }
+    if (nbytes > bufferConstants.MAX_LENGTH) {
+      throw new CheckpointError(`${what}: ${nbytes} bytes (size [${size.join(", ")}] x ${ref.dtype}) is larger than one buffer can hold (${bufferConstants.MAX_LENGTH})`);
     }
     const storage = loadStorage(ref, what);
     spend(nbytes, what, "this tensor");
