@@ -280,3 +280,17 @@ test("found by fuzzing: file text in messages is escaped and clipped to one line
   const st = encodeSafetensors({ ["x".repeat(5000)]: { dtype: "BOOL", shape: [1], data: Uint8Array.of(2) } });
   assert.throws(() => decodeSafetensors(st, "long.safetensors"), (e: unknown) => e instanceof CheckpointError && e.message.length < 200 && /tensor "x{80}…": BOOL value 2/.test(e.message));
 });
+
+test("found in review: a 400 000-deep safetensors header value gives a CheckpointError, not a call-stack RangeError", () => {
+  const deep = "[".repeat(400_000) + "]".repeat(400_000);
+  for (const [header, expect] of [
+    [`{"w": ${deep}}`, 'tensor "w": header entry must be an object, found [[[[[…]]]]]'],
+    [`{"w": {"dtype": "F32", "shape": ${deep}, "data_offsets": [0, 0]}}`, 'tensor "w": shape must be an array of non-negative integers, found [[[[[…]]]]]'],
+    [`{"__metadata__": {"a": ${deep}}}`, '__metadata__["a"] must be a string, found [[[[[…]]]]]'],
+  ] as const) {
+    const json = Buffer.from(header);
+    const len = Buffer.alloc(8);
+    len.writeBigUint64LE(BigInt(json.length));
+    assert.throws(() => decodeSafetensors(concat([len, json]), "deep.safetensors"), (e: unknown) => e instanceof CheckpointError && e.message === `deep.safetensors: ${expect}`);
+  }
+});
