@@ -19,10 +19,14 @@ import { ZipWriter } from "../../src/io/zip-writer.js";
 import { deflatedEntry, rawZip, storedZip } from "./hostile-files.js";
 import { concat, FuzzLog, mutate } from "./mutate.js";
 
-/** Wall-clock limit of each parser's whole campaign (they take well under a second here). */
-const CAMPAIGN_MS = 5000;
+/** Longer campaigns on demand: HRM_FUZZ_SCALE=20 runs 20 times as many inputs, HRM_FUZZ_SEED=k shifts every seed. */
+const SCALE = Math.max(1, Number(process.env["HRM_FUZZ_SCALE"] ?? 1) || 1);
+const SEED_SHIFT = Number(process.env["HRM_FUZZ_SEED"] ?? 0) || 0;
+/** Wall-clock limit of each parser's whole campaign (they take about a second here). */
+const CAMPAIGN_MS = 5000 * SCALE;
 
-function campaign(name: string, seed: number, body: (rng: Rng, log: FuzzLog) => void): void {
+function campaign(name: string, baseSeed: number, body: (rng: Rng, log: FuzzLog) => void): void {
+  const seed = baseSeed + SEED_SHIFT;
   test(`fuzz ${name}: typed one-line errors only, no hang (seed ${seed})`, { timeout: 4 * CAMPAIGN_MS }, () => {
     const log = new FuzzLog();
     const t0 = performance.now();
@@ -80,7 +84,7 @@ campaign(".npy", 11, (rng, log) => {
   const hot = [6, 7, 8, 9, 10, 11];
   const dir = mkdtempSync(join(tmpdir(), "hrm-fuzz-npy-"));
   try {
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < 400 * SCALE; i++) {
       const bytes = i % 2 === 0 ? mutate(rng, pick(rng, bases), hot) : randomNpyHeader(rng);
       log.check(`npy #${i}`, () => parseNpyHeader(bytes, `fuzz-${i}.npy`));
       // Every fourth input also goes through the file reader (open, read all rows as int32, close).
@@ -138,7 +142,7 @@ campaign("safetensors", 12, (rng, log) => {
   const base = encodeSafetensors(SAMPLE_TENSORS, { format: "pt" });
   const len = Number(new DataView(base.buffer, base.byteOffset).getBigUint64(0, true));
   const hot = [0, 4, 8, 8 + len - 1, 8 + len];
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 400 * SCALE; i++) {
     const bytes = i % 2 === 0 ? mutate(rng, base, hot) : randomSafetensorsHeader(rng, base);
     log.check(`safetensors #${i}`, () => decodeSafetensors(bytes, `fuzz-${i}.safetensors`));
   }
@@ -173,7 +177,7 @@ function zipFieldOffsets(b: Uint8Array): number[] {
 
 campaign("zip", 13, (rng, log) => {
   const bases = zipBases().map((b) => ({ b, hot: zipFieldOffsets(b) }));
-  for (let i = 0; i < 450; i++) {
+  for (let i = 0; i < 450 * SCALE; i++) {
     const { b, hot } = bases[i % bases.length] as { b: Uint8Array; hot: number[] };
     const bytes = mutate(rng, b, hot);
     log.check(`zip #${i}`, () => {
@@ -229,7 +233,7 @@ campaign("pickle / torch checkpoint", 14, (rng, log) => {
   const base = torchBase();
   const storage1 = new Uint8Array(16);
   const globals = new Map<string, GlobalHandler>([["collections OrderedDict", { call: () => null }]]);
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 600 * SCALE; i++) {
     const what = `torch #${i}`;
     switch (i % 4) {
       case 0: // the whole file, mostly caught by the zip layer and CRCs
