@@ -69,6 +69,8 @@ export interface UnpickleOptions {
  * 2 bytes (4 MB -> 2 M lists, over 500 MB of objects), so the cap keeps memory near 60 MB.
  */
 export const MAX_PICKLE_OBJECTS = 250_000;
+/** What one dict counts against MAX_PICKLE_OBJECTS: an empty Map costs about three lists. */
+const DICT_WEIGHT = 3;
 
 const MARK = Symbol("mark");
 type StackItem = PyValue | typeof MARK;
@@ -129,10 +131,11 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
       return fail(`invalid UTF-8 string at byte ${p}`);
     }
   };
-  /** Pushes a newly created value, counting it against the object cap. */
+  /** Pushes a newly created value, counting it against the object cap (a dict, with its hash table, as DICT_WEIGHT). */
   const push = (v: PyValue): void => {
-    if (++objects > maxObjects) {
-      fail(`creates more than ${maxObjects} objects (at byte ${pos - 1} of ${bytes.length}); refusing it as hostile or not a state dict`);
+    objects += v instanceof PyDict ? DICT_WEIGHT : 1;
+    if (objects > maxObjects) {
+      fail(`creates more than ${maxObjects} objects (dicts count ${DICT_WEIGHT}) at byte ${pos - 1} of ${bytes.length}; refusing it as hostile or not a state dict`);
     }
     stack.push(v);
   };
