@@ -1,13 +1,13 @@
 // Text taken from a file, made fit for a one-line error message: control characters escaped, length clipped.
 
 /** `s` with newlines and other control characters escaped (as in JSON), cut to `max` characters. */
-export function clipText(s: string, max = 80): string {
+export function clipText(s: string, max = 160): string {
   const one = JSON.stringify(s).slice(1, -1);
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
 /** `s` clipped (see clipText) and in double quotes. */
-export function quoted(s: string, max = 80): string {
+export function quoted(s: string, max = 160): string {
   return `"${clipText(s, max)}"`;
 }
 
