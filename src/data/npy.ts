@@ -4,14 +4,20 @@
 // Layout: "\x93NUMPY", major, minor, header length (u16 LE for v1, u32 LE for v2/v3), then a Python
 // dict literal {'descr': ..., 'fortran_order': ..., 'shape': (...), } padded with spaces and '\n' so
 // that the data starts at a multiple of 64 bytes.
+import { constants as bufferConstants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { DataError } from "../engine/errors.js";
+import { clipText, quoted } from "../io/message-text.js";
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
 const ALIGN = 64;
 /** Reserved header size of streamed files: room for a shape with up to ~40 digits. */
 const STREAM_HEADER_BYTES = 128;
+/** Longest header dict accepted (NumPy's own np.load refuses more than 10 000 bytes by default). */
+export const MAX_NPY_HEADER_BYTES = 1 << 20;
+/** The most elements one typed array may have (V8: 2^32 on 64-bit hosts). */
+const MAX_TYPED_ARRAY_ELEMENTS = 2 ** 32;
 
 if (endianness() !== "LE") throw new Error("hrm data: a little-endian host is required for .npy I/O");
 
@@ -26,7 +32,7 @@ export interface IntDtype {
 export function parseDescr(descr: string, file: string): IntDtype {
   const m = /^([<>|=])([iu])([1248])$/.exec(descr);
   if (m === null) {
-    throw new DataError(`${file}: unsupported dtype '${descr}'; expected an integer dtype such as '|u1', '<i4' or '<i8'`);
+    throw new DataError(`${file}: unsupported dtype '${clipText(descr, 40)}'; expected an integer dtype such as '|u1', '<i4' or '<i8'`);
   }
   const bytes = Number(m[3]) as 1 | 2 | 4 | 8;
   return { descr, signed: m[2] === "i", bytes, littleEndian: m[1] !== ">" };
@@ -68,8 +74,8 @@ export function formatNpyHeader(descr: string, shape: readonly number[], minByte
   return out;
 }
 
-/** Parse the header at the start of `buf` (which must hold at least the whole header). */
-export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
+/** The magic, version and header length at the start of a .npy file; `fileBytes` bounds the length it may claim. */
+export function npyHeaderExtent(buf: Uint8Array, file: string, fileBytes = buf.byteLength): { major: number; prefix: number; headerLen: number } {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 10 || !b.subarray(0, 6).equals(MAGIC)) {
     throw new DataError(`${file}: not a .npy file (missing the \\x93NUMPY magic)`);
@@ -82,17 +88,29 @@ export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
     if (b.length < 12) throw new DataError(`${file}: truncated .npy header`);
     prefix = 12; headerLen = b.readUInt32LE(8);
   } else throw new DataError(`${file}: unsupported .npy format version ${major}.${b[7]}; expected 1.0, 2.0 or 3.0`);
-  if (b.length < prefix + headerLen) throw new DataError(`${file}: truncated .npy header (needs ${prefix + headerLen} bytes)`);
+  if (headerLen > MAX_NPY_HEADER_BYTES) {
+    throw new DataError(`${file}: .npy header length ${headerLen} is absurd (limit ${MAX_NPY_HEADER_BYTES} bytes)`);
+  }
+  if (fileBytes < prefix + headerLen) {
+    throw new DataError(`${file}: truncated .npy header (the header length field says ${prefix + headerLen} bytes, the file has ${fileBytes})`);
+  }
+  return { major, prefix, headerLen };
+}
+
+/** Parse the header at the start of `buf` (which must hold at least the whole header). */
+export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const { major, prefix, headerLen } = npyHeaderExtent(buf, file);
   const text = b.subarray(prefix, prefix + headerLen).toString(major === 3 ? "utf8" : "latin1");
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(text)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataError(`${file}: malformed .npy header ${JSON.stringify(text.trim())}`);
+    throw new DataError(`${file}: malformed .npy header ${quoted(text.trim(), 120)}`);
   }
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => {
     const n = Number(s.replace(/L$/, ""));
-    if (!Number.isSafeInteger(n) || n < 0) throw new DataError(`${file}: bad dimension '${s}' in .npy shape (${shapeText})`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new DataError(`${file}: bad dimension '${clipText(s, 40)}' in .npy shape (${clipText(shapeText, 80)})`);
     return n;
   });
   return { descr, fortranOrder: fortran === "True", shape, dataOffset: prefix + headerLen };
@@ -225,6 +243,17 @@ export function decodeToInt32(src: Buffer, dt: IntDtype, out: Int32Array, outOff
   }
 }
 
+/** Reads up to `buf.length` bytes at `position` (fewer only at the end of the file); returns the count. */
+function readFully(fd: number, buf: Buffer, position: number): number {
+  let off = 0;
+  while (off < buf.length) {
+    const r = readSync(fd, buf, off, buf.length - off, position + off);
+    if (r === 0) break;
+    off += r;
+  }
+  return off;
+}
+
 /** A .npy file opened for random access; any integer dtype, C order, read as int32. */
 export class NpyFile {
   readonly dtype: IntDtype;
@@ -247,23 +276,15 @@ export class NpyFile {
       throw new DataError(`${path}: cannot open (${(err as Error).message})`);
     }
     try {
-      const head = Buffer.alloc(4096);
-      const got = readSync(fd, head, 0, head.length, 0);
-      let header: NpyHeader;
-      try {
-        header = parseNpyHeader(head.subarray(0, got), path);
-      } catch (err) {
-        // A header longer than 4 KiB: read exactly what it says.
-        if (got === head.length && head[6] !== 1) {
-          const big = Buffer.alloc(12 + head.readUInt32LE(8));
-          readSync(fd, big, 0, big.length, 0);
-          header = parseNpyHeader(big, path);
-        } else throw err;
-      }
+      const have = fstatSync(fd).size;
+      const pre = Buffer.alloc(12);
+      const { prefix, headerLen } = npyHeaderExtent(pre.subarray(0, readFully(fd, pre, 0)), path, have);
+      // The length is bounded by the file size and MAX_NPY_HEADER_BYTES, so this read is too.
+      const head = Buffer.alloc(prefix + headerLen);
+      const header = parseNpyHeader(head.subarray(0, readFully(fd, head, 0)), path);
       const file = new NpyFile(path, fd, header);
       if (header.fortranOrder && header.shape.length > 1) throw new DataError(`${path}: Fortran-order arrays are not supported; save with C order`);
       const need = header.dataOffset + file.size * file.dtype.bytes;
-      const have = fstatSync(fd).size;
       if (have < need) throw new DataError(`${path}: truncated: shape (${header.shape.join(", ")}) needs ${need} bytes, file has ${have}`);
       return file;
     } catch (err) {
@@ -288,11 +309,15 @@ export class NpyFile {
   }
 
   /** Read `count` consecutive rows starting at `start` as int32. */
-  readRows(start: number, count: number, out: Int32Array = new Int32Array(count * this.rowLength), outOffset = 0): Int32Array {
+  readRows(start: number, count: number, out?: Int32Array, outOffset = 0): Int32Array {
     if (start < 0 || count < 0 || start + count > this.rows) {
       throw new RangeError(`${this.path}: rows [${start}, ${start + count}) out of range (rows = ${this.rows})`);
     }
     const n = count * this.rowLength;
+    if (out === undefined) {
+      if (n > MAX_TYPED_ARRAY_ELEMENTS) throw new DataError(`${this.path}: ${n} values are more than one int32 array can hold (${MAX_TYPED_ARRAY_ELEMENTS}); read fewer rows at a time`);
+      out = new Int32Array(n);
+    }
     const chunkElems = Math.max(1, Math.floor((1 << 24) / this.dtype.bytes));
     const buf = Buffer.alloc(Math.min(n, chunkElems) * this.dtype.bytes);
     for (let done = 0; done < n;) {
@@ -322,6 +347,7 @@ export class NpyFile {
   /** All element bytes, undecoded (for in-memory row sources; decode with `decodeToInt32`). */
   readRaw(): Buffer {
     const bytes = this.size * this.dtype.bytes;
+    if (bytes > bufferConstants.MAX_LENGTH) throw new DataError(`${this.path}: ${bytes} data bytes are more than one buffer can hold (${bufferConstants.MAX_LENGTH})`);
     const buf = Buffer.allocUnsafe(bytes);
     for (let off = 0; off < bytes;) {
       const r = readSync(this.fd, buf, off, Math.min(bytes - off, 1 << 30), this.dataOffset + off);

@@ -1,5 +1,6 @@
 // Random-access byte sources for archive readers: an in-memory array or an open file (no 2 GiB read limit).
 
+import { constants as bufferConstants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { CheckpointError } from "../engine/errors.js";
 
@@ -41,6 +42,9 @@ export function withFileSource<T>(path: string, fn: (src: ByteSource) => T): T {
       size,
       read(offset, length) {
         checkRange(path, size, offset, length);
+        if (length > bufferConstants.MAX_LENGTH) {
+          throw new CheckpointError(`${path}: a record of ${length} bytes at byte ${offset} is larger than one buffer can hold (${bufferConstants.MAX_LENGTH})`);
+        }
         const out = new Uint8Array(length);
         let done = 0;
         while (done < length) {

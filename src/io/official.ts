@@ -32,6 +32,7 @@ import { trmParamSpecs } from "../model/trm/params.js";
 import type { WeightChoice } from "../train/checkpoint.js";
 import { buildDirAtomic, writeFileAtomicSync } from "../util/atomic.js";
 import { COMPILED_PREFIX, bareKey, loadModelTensors, modelTensors } from "./model-weights.js";
+import { clipText } from "./message-text.js";
 import type { StoredTensor } from "./safetensors.js";
 import { readSafetensors, toFloat32, writeSafetensors } from "./safetensors.js";
 import { readTorchCheckpoint, writeTorchCheckpoint } from "./torch-checkpoint.js";
@@ -129,7 +130,7 @@ export function readOfficialConfig(path: string): OfficialConfigDoc {
     try {
       raw = JSON.parse(text) as YamlValue;
     } catch (e) {
-      throw new ConfigError(`${path}: not valid JSON (${(e as Error).message})`);
+      throw new ConfigError(`${path}: not valid JSON (${clipText((e as Error).message, 160)})`);
     }
   } else raw = parseYaml(text, path);
   if (!isObject(raw)) throw new ConfigError(`${path}: expected a mapping of config fields at the top level`);
@@ -140,7 +141,7 @@ export function readOfficialConfig(path: string): OfficialConfigDoc {
     try {
       model = JSON.parse(comment.slice(MODEL_COMMENT.length)) as Record<string, unknown>;
     } catch (e) {
-      throw new ConfigError(`${path}: the "${MODEL_COMMENT.trim()}" comment is not valid JSON (${(e as Error).message})`);
+      throw new ConfigError(`${path}: the "${MODEL_COMMENT.trim()}" comment is not valid JSON (${clipText((e as Error).message, 160)})`);
     }
   } else if (isObject(raw["model_config_effective"])) [section, model] = ["model_config_effective", raw["model_config_effective"]];
   else if (isObject(raw["model_config_passed"])) [section, model] = ["model_config_passed", raw["model_config_passed"]];
@@ -364,7 +365,7 @@ function readFolderMeta(dir: string): Record<string, unknown> {
   try {
     v = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new CheckpointError(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new CheckpointError(`${path}: not valid JSON (${clipText((e as Error).message, 160)})`);
   }
   if (!isObject(v) || v["model"] === undefined) throw new CheckpointError(`${path}: no "model" config`);
   return v;

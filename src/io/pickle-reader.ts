@@ -2,6 +2,7 @@
 // nothing but the host functions its caller registers for named globals. It never executes code.
 
 import { CheckpointError } from "../engine/errors.js";
+import { clipText } from "./message-text.js";
 
 /** A Python tuple. */
 export class PyTuple {
@@ -58,7 +59,18 @@ export interface UnpickleOptions {
   readonly refusal: string;
   /** Resolves a BINPERSID id; absent means persistent ids are refused. */
   readonly persistentLoad?: (pid: PyValue) => PyValue;
+  /** Most values the pickle may create (default MAX_PICKLE_OBJECTS). */
+  readonly maxObjects?: number;
 }
+
+/**
+ * Default cap on the values one pickle may create (strings, numbers, containers, globals, host objects; memo and
+ * DUP references are free). A torch state dict needs about 20 per tensor; a hostile pickle can create one list per
+ * 2 bytes (4 MB -> 2 M lists, over 500 MB of objects), so the cap keeps memory near 60 MB.
+ */
+export const MAX_PICKLE_OBJECTS = 250_000;
+/** What one dict counts against MAX_PICKLE_OBJECTS: an empty Map costs about three lists. */
+const DICT_WEIGHT = 3;
 
 const MARK = Symbol("mark");
 type StackItem = PyValue | typeof MARK;
@@ -91,6 +103,8 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   const stack: StackItem[] = [];
   const memo = new Map<number, PyValue>();
+  const maxObjects = opts.maxObjects ?? MAX_PICKLE_OBJECTS;
+  let objects = 0;
   let pos = 0;
 
   const fail = (msg: string): never => {
@@ -117,6 +131,17 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
       return fail(`invalid UTF-8 string at byte ${p}`);
     }
   };
+  /** Pushes a newly created value, counting it against the object cap (a dict, with its hash table, as DICT_WEIGHT). */
+  const push = (v: PyValue): void => {
+    objects += v instanceof PyDict ? DICT_WEIGHT : 1;
+    if (objects > maxObjects) {
+      fail(`creates more than ${maxObjects} objects (dicts count ${DICT_WEIGHT}) at byte ${pos - 1} of ${bytes.length}; refusing it as hostile or not a state dict`);
+    }
+    stack.push(v);
+  };
+  const pushAll = (to: PyValue[], items: readonly PyValue[]): void => {
+    for (const v of items) to.push(v);
+  };
   const pop = (): PyValue => {
     const v = stack.pop();
     if (v === undefined) return fail(`stack underflow at byte ${pos - 1}`);
@@ -141,7 +166,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
   const resolveGlobal = (module: string, name: string): PyGlobal => {
     const h = opts.globals.get(`${module} ${name}`);
     if (h === undefined) {
-      return fail(`refers to the global ${module}.${name}, which is not allowed: ${opts.refusal}`);
+      return fail(`refers to the global ${clipText(`${module}.${name}`)}, which is not allowed: ${opts.refusal}`);
     }
     return new PyGlobal(module, name, h);
   };
@@ -195,57 +220,57 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break; // NEWTRUE
       case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x4a: stack.push(dv.getInt32(need(4), true)); break; // BININT
-      case 0x4b: stack.push(bytes[need(1)] as number); break; // BININT1
-      case 0x4d: stack.push(dv.getUint16(need(2), true)); break; // BININT2
-      case 0x8a: stack.push(readLong(bytes[need(1)] as number)); break; // LONG1
+      case 0x4a: push(dv.getInt32(need(4), true)); break; // BININT
+      case 0x4b: push(bytes[need(1)] as number); break; // BININT1
+      case 0x4d: push(dv.getUint16(need(2), true)); break; // BININT2
+      case 0x8a: push(readLong(bytes[need(1)] as number)); break; // LONG1
       case 0x8b: { // LONG4
         const n = dv.getInt32(need(4), true);
         if (n < 0 || n > 1024) fail(`LONG4 of ${n} bytes is not supported`);
-        stack.push(readLong(n));
+        push(readLong(n));
         break;
       }
-      case 0x47: stack.push(dv.getFloat64(need(8), false)); break; // BINFLOAT (big-endian)
-      case 0x58: stack.push(text(dv.getUint32(need(4), true))); break; // BINUNICODE
-      case 0x8c: stack.push(text(bytes[need(1)] as number)); break; // SHORT_BINUNICODE
+      case 0x47: push(dv.getFloat64(need(8), false)); break; // BINFLOAT (big-endian)
+      case 0x58: push(text(dv.getUint32(need(4), true))); break; // BINUNICODE
+      case 0x8c: push(text(bytes[need(1)] as number)); break; // SHORT_BINUNICODE
       case 0x8d: { // BINUNICODE8
         const n = dv.getBigUint64(need(8), true);
         if (n > BigInt(bytes.length)) fail(`BINUNICODE8 length ${n} exceeds the pickle`);
-        stack.push(text(Number(n)));
+        push(text(Number(n)));
         break;
       }
       case 0x55: { // SHORT_BINSTRING (Python 2 str)
         const n = bytes[need(1)] as number;
         const p = need(n);
-        stack.push(new TextDecoder("latin1").decode(bytes.subarray(p, p + n)));
+        push(new TextDecoder("latin1").decode(bytes.subarray(p, p + n)));
         break;
       }
       case 0x54: { // BINSTRING
         const n = dv.getInt32(need(4), true);
         if (n < 0) fail(`negative BINSTRING length`);
         const p = need(n);
-        stack.push(new TextDecoder("latin1").decode(bytes.subarray(p, p + n)));
+        push(new TextDecoder("latin1").decode(bytes.subarray(p, p + n)));
         break;
       }
       case 0x43: { // SHORT_BINBYTES
         const n = bytes[need(1)] as number;
         const p = need(n);
-        stack.push(bytes.slice(p, p + n));
+        push(bytes.slice(p, p + n));
         break;
       }
       case 0x42: { // BINBYTES
         const n = dv.getUint32(need(4), true);
         const p = need(n);
-        stack.push(bytes.slice(p, p + n));
+        push(bytes.slice(p, p + n));
         break;
       }
-      case 0x29: stack.push(new PyTuple([])); break; // EMPTY_TUPLE
-      case 0x74: stack.push(new PyTuple(popMark())); break; // TUPLE
-      case 0x85: stack.push(new PyTuple([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push(new PyTuple([a, b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(new PyTuple([a, b, c])); break; } // TUPLE3
-      case 0x5d: stack.push(new PyList()); break; // EMPTY_LIST
-      case 0x6c: { const l = new PyList(); l.items.push(...popMark()); stack.push(l); break; } // LIST
+      case 0x29: push(new PyTuple([])); break; // EMPTY_TUPLE
+      case 0x74: push(new PyTuple(popMark())); break; // TUPLE
+      case 0x85: push(new PyTuple([pop()])); break; // TUPLE1
+      case 0x86: { const b = pop(); const a = pop(); push(new PyTuple([a, b])); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push(new PyTuple([a, b, c])); break; } // TUPLE3
+      case 0x5d: push(new PyList()); break; // EMPTY_LIST
+      case 0x6c: { const l = new PyList(); pushAll(l.items, popMark()); push(l); break; } // LIST
       case 0x61: { // APPEND
         const v = pop();
         const l = top();
@@ -257,11 +282,11 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
         const items = popMark();
         const l = top();
         if (!(l instanceof PyList)) fail(`APPENDS on ${describePy(l)}`);
-        (l as PyList).items.push(...items);
+        pushAll((l as PyList).items, items);
         break;
       }
-      case 0x7d: stack.push(new PyDict("dict")); break; // EMPTY_DICT
-      case 0x64: { const d = new PyDict("dict"); setItems(d, popMark()); stack.push(d); break; } // DICT
+      case 0x7d: push(new PyDict("dict")); break; // EMPTY_DICT
+      case 0x64: { const d = new PyDict("dict"); setItems(d, popMark()); push(d); break; } // DICT
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
       case 0x75: { const kv = popMark(); setItems(top(), kv); break; } // SETITEMS
       case 0x71: memoPut(bytes[need(1)] as number); break; // BINPUT
@@ -272,20 +297,20 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
       case 0x63: { // GLOBAL
         const module = readLine();
         const name = readLine();
-        stack.push(resolveGlobal(module, name));
+        push(resolveGlobal(module, name));
         break;
       }
       case 0x93: { // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== "string" || typeof name !== "string") fail(`STACK_GLOBAL needs two strings`);
-        stack.push(resolveGlobal(module as string, name as string));
+        push(resolveGlobal(module as string, name as string));
         break;
       }
       case 0x51: { // BINPERSID
         const pid = pop();
         if (opts.persistentLoad === undefined) fail(`persistent id ${describePy(pid)} is not allowed here`);
-        stack.push((opts.persistentLoad as (p: PyValue) => PyValue)(pid));
+        push((opts.persistentLoad as (p: PyValue) => PyValue)(pid));
         break;
       }
       case 0x52: { // REDUCE
@@ -294,7 +319,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
         if (!(fn instanceof PyGlobal) || fn.handler.call === undefined) fail(`REDUCE calls ${describePy(fn)}, which is not callable here`);
         if (!(args instanceof PyTuple)) fail(`REDUCE arguments are ${describePy(args)}, expected a tuple`);
         const g = fn as PyGlobal;
-        stack.push((g.handler.call as NonNullable<GlobalHandler["call"]>)((args as PyTuple).items, `${src}: ${g.fullName}`));
+        push((g.handler.call as NonNullable<GlobalHandler["call"]>)((args as PyTuple).items, `${src}: ${g.fullName}`));
         break;
       }
       case 0x62: { // BUILD: only setting the state of a dict (a state_dict's _metadata) is allowed

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { CheckpointError } from "../engine/errors.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
+import { clipText, jsonText, quoted } from "./message-text.js";
 import {
   checkStoredTensor,
   dtypeItemSize,
@@ -34,25 +35,25 @@ interface Entry {
 }
 
 function parseEntry(src: string, name: string, raw: unknown, dataLen: number): Entry {
-  const what = `${src}: tensor "${name}"`;
+  const what = `${src}: tensor ${quoted(name)}`;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new CheckpointError(`${what}: header entry must be an object, found ${JSON.stringify(raw)}`);
+    throw new CheckpointError(`${what}: header entry must be an object, found ${jsonText(raw)}`);
   }
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (k !== "dtype" && k !== "shape" && k !== "data_offsets") {
-      throw new CheckpointError(`${what}: unexpected header field "${k}" (expected dtype, shape, data_offsets)`);
+      throw new CheckpointError(`${what}: unexpected header field ${quoted(k)} (expected dtype, shape, data_offsets)`);
     }
   }
   if (!isSafeDType(o.dtype)) {
     throw new CheckpointError(
-      `${what}: unknown dtype ${JSON.stringify(o.dtype)} (expected F64, F32, F16, BF16, I64, I32, I16, I8, U8 or BOOL)`,
+      `${what}: unknown dtype ${jsonText(o.dtype)} (expected F64, F32, F16, BF16, I64, I32, I16, I8, U8 or BOOL)`,
     );
   }
   const dtype = o.dtype;
   const shape = o.shape;
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
-    throw new CheckpointError(`${what}: shape must be an array of non-negative integers, found ${JSON.stringify(shape)}`);
+    throw new CheckpointError(`${what}: shape must be an array of non-negative integers, found ${jsonText(shape)}`);
   }
   const dims = shape as number[];
   const numel = shapeNumel(dims, what);
@@ -62,7 +63,7 @@ function parseEntry(src: string, name: string, raw: unknown, dataLen: number): E
     offs.length !== 2 ||
     !offs.every((x) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0)
   ) {
-    throw new CheckpointError(`${what}: data_offsets must be [begin, end] non-negative integers, found ${JSON.stringify(offs)}`);
+    throw new CheckpointError(`${what}: data_offsets must be [begin, end] non-negative integers, found ${jsonText(offs)}`);
   }
   const [begin, end] = offs as [number, number];
   if (begin > end || end > dataLen) {
@@ -99,7 +100,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + hLen)));
   } catch (e) {
-    throw new CheckpointError(`${source}: header is not valid UTF-8 JSON (${(e as Error).message})`);
+    throw new CheckpointError(`${source}: header is not valid UTF-8 JSON (${clipText((e as Error).message, 160)})`);
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) {
     throw new CheckpointError(`${source}: header must be a JSON object, found ${Array.isArray(header) ? "an array" : typeof header}`);
@@ -115,7 +116,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
       }
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== "string") {
-          throw new CheckpointError(`${source}: __metadata__["${k}"] must be a string, found ${JSON.stringify(v)}`);
+          throw new CheckpointError(`${source}: __metadata__[${quoted(k)}] must be a string, found ${jsonText(v)}`);
         }
         metadata[k] = v;
       }
@@ -129,7 +130,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
   for (const e of entries) {
     if (prev !== undefined && e.begin < prev.end) {
       throw new CheckpointError(
-        `${source}: tensor "${e.name}" data [${e.begin}, ${e.end}] overlaps tensor "${prev.name}" [${prev.begin}, ${prev.end}]`,
+        `${source}: tensor ${quoted(e.name)} data [${e.begin}, ${e.end}] overlaps tensor ${quoted(prev.name)} [${prev.begin}, ${prev.end}]`,
       );
     }
     if (e.end > e.begin) prev = e;
@@ -139,7 +140,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
     const data = typedArrayFromBytes(e.tensor.dtype, bytes, dataStart + e.begin, e.end - e.begin);
     if (e.tensor.dtype === "BOOL") {
       const bad = (data as Uint8Array).findIndex((v) => v > 1);
-      if (bad >= 0) throw new CheckpointError(`${source}: tensor "${e.name}": BOOL value ${data[bad]} at index ${bad} is not 0 or 1`);
+      if (bad >= 0) throw new CheckpointError(`${source}: tensor ${quoted(e.name)}: BOOL value ${data[bad]} at index ${bad} is not 0 or 1`);
     }
     tensors.set(e.name, { dtype: e.tensor.dtype, shape: e.tensor.shape, data });
   }

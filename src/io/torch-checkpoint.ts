@@ -1,11 +1,13 @@
 // Official PyTorch checkpoints (torch.save zip format of a tensor state_dict) read and written without Python.
 
+import { constants as bufferConstants } from "node:buffer";
 import { basename } from "node:path";
 import { CheckpointError } from "../engine/errors.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { bytesSource, withFileSource, type ByteSource } from "./byte-source.js";
 import { PickleWriter } from "./pickle-writer.js";
 import { describePy, PyDict, PyHost, PyGlobal, PyTuple, unpickle, type GlobalHandler, type PyValue } from "./pickle-reader.js";
+import { quoted } from "./message-text.js";
 import {
   checkStoredTensor,
   dtypeItemSize,
@@ -35,6 +37,18 @@ const STORAGE_DTYPES: Readonly<Record<string, SafeDType>> = {
 const STORAGE_OF_DTYPE: Readonly<Record<SafeDType, string>> = Object.fromEntries(
   Object.entries(STORAGE_DTYPES).map(([k, v]) => [v, k]),
 ) as Record<SafeDType, string>;
+
+/**
+ * Memory a checkpoint may expand to: the storages it loads plus the tensors it builds, at most this many times the
+ * file size (a state dict's tensors are its storages, rarely shared) or MIN_EXPANSION_BYTES for small files.
+ */
+export const MAX_EXPANSION_RATIO = 4;
+export const MIN_EXPANSION_BYTES = 64 << 20;
+/**
+ * An overlapping view (more elements than its storage holds: stride 0 / broadcast) may build at most this many bytes
+ * or as many as the file has, whichever is larger; a 1-element storage viewed as [16384, 16384] would be 1 GiB.
+ */
+export const MIN_OVERLAP_VIEW_BYTES = 16 << 20;
 
 const REFUSAL = "only tensor state dicts (OrderedDict of torch tensors) are accepted, and nothing in a checkpoint is ever executed";
 
@@ -93,10 +107,10 @@ function gather(storage: Uint8Array, itemSize: number, offset: number, size: num
       out.set(storage.subarray(base * itemSize, (base + rowLen) * itemSize), o);
       o += rowLen * itemSize;
     } else {
+      // Byte by byte: a subarray per element would make a 16 MiB broadcast take seconds.
       for (let j = 0; j < rowLen; j++) {
         const s = (base + j * rowStride) * itemSize;
-        out.set(storage.subarray(s, s + itemSize), o);
-        o += itemSize;
+        for (let b = 0; b < itemSize; b++) out[o++] = storage[s + b] as number;
       }
     }
     for (let d = last - 1; d >= 0; d--) {
@@ -114,7 +128,7 @@ function findRoot(zip: ZipReader, source: string): string {
     throw new CheckpointError(
       roots.length === 0
         ? `${source}: zip has no <root>/data.pkl record; not a torch.save checkpoint`
-        : `${source}: zip has several data.pkl records (${roots.join(", ")}); expected one`,
+        : `${source}: zip has several data.pkl records (${roots.slice(0, 5).map((r) => quoted(r)).join(", ")}); expected one`,
     );
   }
   return roots[0] as string;
@@ -136,22 +150,33 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
   const byteorder = zip.get(`${root}/byteorder`);
   if (byteorder !== undefined) {
     const order = new TextDecoder().decode(zip.read(byteorder)).trim();
-    if (order !== "little") throw new CheckpointError(`${source}: byteorder record says "${order}"; only little-endian checkpoints are supported`);
+    if (order !== "little") throw new CheckpointError(`${source}: byteorder record says ${quoted(order)}; only little-endian checkpoints are supported`);
   }
   const storages = new Map<string, { dtype: SafeDType; bytes: Uint8Array }>();
+  const budget = Math.max(MIN_EXPANSION_BYTES, MAX_EXPANSION_RATIO * src.size);
+  let expanded = 0;
+  const spend = (bytes: number, what: string, purpose: string): void => {
+    expanded += bytes;
+    if (expanded > budget) {
+      throw new CheckpointError(
+        `${what}: ${purpose} would bring the checkpoint's tensors to ${expanded} bytes in memory; at most ${budget} allowed for a ${src.size}-byte file (views repeating storage data?)`,
+      );
+    }
+  };
   const loadStorage = (ref: StorageRef, what: string): Uint8Array => {
     const cached = storages.get(ref.key);
     if (cached !== undefined) {
-      if (cached.dtype !== ref.dtype) throw new CheckpointError(`${what}: storage ${ref.key} used as both ${cached.dtype} and ${ref.dtype}`);
+      if (cached.dtype !== ref.dtype) throw new CheckpointError(`${what}: storage ${quoted(ref.key)} used as both ${cached.dtype} and ${ref.dtype}`);
       return cached.bytes;
     }
     const name = `${root}/data/${ref.key}`;
     const entry = zip.get(name);
-    if (entry === undefined) throw new CheckpointError(`${what}: storage record "${name}" is missing from the archive`);
+    if (entry === undefined) throw new CheckpointError(`${what}: storage record ${quoted(name)} is missing from the archive`);
     const expected = ref.numel * dtypeItemSize(ref.dtype);
     if (entry.size !== expected) {
-      throw new CheckpointError(`${what}: storage record "${name}" has ${entry.size} bytes, expected ${expected} (${ref.numel} x ${ref.dtype})`);
+      throw new CheckpointError(`${what}: storage record ${quoted(name)} has ${entry.size} bytes, expected ${expected} (${ref.numel} x ${ref.dtype})`);
     }
+    spend(entry.size, what, `storage record ${quoted(name)}`);
     const bytes = zip.read(entry);
     storages.set(ref.key, { dtype: ref.dtype, bytes });
     return bytes;
@@ -187,7 +212,20 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
         );
       }
     }
+    const nbytes = numel * dtypeItemSize(ref.dtype);
+    if (numel > ref.numel) {
+      const limit = Math.max(MIN_OVERLAP_VIEW_BYTES, src.size);
+      if (nbytes > limit) {
+        throw new CheckpointError(
+          `${what}: overlapping view (size [${size.join(", ")}], stride [${stride.join(", ")}]) expands a ${ref.numel}-element storage to ${numel} elements (${nbytes} bytes); at most ${limit} bytes allowed for a ${src.size}-byte file`,
+        );
+      }
+    }
+    if (nbytes > bufferConstants.MAX_LENGTH) {
+      throw new CheckpointError(`${what}: ${nbytes} bytes (size [${size.join(", ")}] x ${ref.dtype}) is larger than one buffer can hold (${bufferConstants.MAX_LENGTH})`);
+    }
     const storage = loadStorage(ref, what);
+    spend(nbytes, what, "this tensor");
     const buf = gather(storage, dtypeItemSize(ref.dtype), offset, size, stride);
     return { dtype: ref.dtype, shape: size, data: typedArrayOnBuffer(ref.dtype, buf) };
   };
@@ -238,9 +276,9 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
   for (const [k, v] of root_.map) {
     if (typeof k !== "string") throw new CheckpointError(`${source}: state dict key ${String(k)} is not a string`);
     if (!(v instanceof PyHost) || !(v.value instanceof TensorView)) {
-      throw new CheckpointError(`${source}: state dict entry "${k}" is ${describePy(v)}, expected a tensor; ${REFUSAL}`);
+      throw new CheckpointError(`${source}: state dict entry ${quoted(k)} is ${describePy(v)}, expected a tensor; ${REFUSAL}`);
     }
-    out.set(k, materialize(v.value, `${source}: tensor "${k}"`));
+    out.set(k, materialize(v.value, `${source}: tensor ${quoted(k)}`));
   }
   return out;
 }

@@ -1,9 +1,11 @@
 // Zip archive reader: central directory (with zip64), stored and deflated entries, CRC-checked.
 
+import { constants as bufferConstants } from "node:buffer";
 import { inflateRawSync } from "node:zlib";
 import { CheckpointError } from "../engine/errors.js";
 import type { ByteSource } from "./byte-source.js";
 import { crc32 } from "./crc32.js";
+import { quoted } from "./message-text.js";
 
 export interface ZipEntry {
   readonly name: string;
@@ -22,6 +24,14 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffffffff;
+/**
+ * A deflated entry may declare at most this many times its compressed size (above MIN_INFLATE_LIMIT): deflate can
+ * reach ~1000:1 on constant data, which is how a 0.5 MB zip "holds" 512 MiB. torch.save writes stored records, and
+ * real deflated pickles and tensors compress far less than this.
+ */
+export const MAX_INFLATE_RATIO = 64;
+/** Declared sizes up to this many bytes are always inflated, whatever the ratio. */
+export const MIN_INFLATE_LIMIT = 1 << 20;
 
 function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -44,7 +54,7 @@ export class ZipReader {
   ) {
     this.entries = this.readDirectory();
     for (const e of this.entries) {
-      if (this.byName.has(e.name)) throw new CheckpointError(`${name}: zip has two entries named "${e.name}"`);
+      if (this.byName.has(e.name)) throw new CheckpointError(`${name}: zip has two entries named ${quoted(e.name)}`);
       this.byName.set(e.name, e);
     }
   }
@@ -128,7 +138,7 @@ export class ZipReader {
         if (id === 0x0001) {
           let r = q + 4;
           const need = (): number => {
-            if (r + 8 > q + 4 + len) throw new CheckpointError(`${name}: "${entryName}": zip64 extra field too short`);
+            if (r + 8 > q + 4 + len) throw new CheckpointError(`${name}: ${quoted(entryName)}: zip64 extra field too short`);
             const v = u64(dv, r, name);
             r += 8;
             return v;
@@ -139,12 +149,12 @@ export class ZipReader {
         }
         q += 4 + len;
       }
-      if (flags & 1) throw new CheckpointError(`${name}: "${entryName}" is encrypted; encrypted archives are not supported`);
+      if (flags & 1) throw new CheckpointError(`${name}: ${quoted(entryName)} is encrypted; encrypted archives are not supported`);
       if (method !== 0 && method !== 8) {
-        throw new CheckpointError(`${name}: "${entryName}" uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+        throw new CheckpointError(`${name}: ${quoted(entryName)} uses compression method ${method}; only stored (0) and deflate (8) are supported`);
       }
       if (method === 0 && compressedSize !== size) {
-        throw new CheckpointError(`${name}: stored entry "${entryName}" has compressed size ${compressedSize} != size ${size}`);
+        throw new CheckpointError(`${name}: stored entry ${quoted(entryName)} has compressed size ${compressedSize} != size ${size}`);
       }
       out.push({ name: entryName, method, compressedSize, size, crc32: crc, localHeaderOffset });
       p += 46 + nameLen + extraLen + commentLen;
@@ -155,8 +165,8 @@ export class ZipReader {
   /** The entry's uncompressed bytes (a fresh copy or a view of memory that must not be written). */
   read(entryOrName: ZipEntry | string): Uint8Array {
     const e = typeof entryOrName === "string" ? this.byName.get(entryOrName) : entryOrName;
-    if (e === undefined) throw new CheckpointError(`${this.name}: zip has no entry "${String(entryOrName)}"`);
-    const what = `${this.name}: entry "${e.name}"`;
+    if (e === undefined) throw new CheckpointError(`${this.name}: zip has no entry ${quoted(String(entryOrName))}`);
+    const what = `${this.name}: entry ${quoted(e.name)}`;
     if (e.localHeaderOffset + 30 > this.src.size) throw new CheckpointError(`${what}: local header lies past the end of the file (truncated?)`);
     const lh = view(this.src.read(e.localHeaderOffset, 30));
     if (lh.getUint32(0, true) !== SIG_LOCAL) throw new CheckpointError(`${what}: bad local header signature`);
@@ -165,6 +175,15 @@ export class ZipReader {
       throw new CheckpointError(
         `${what}: data [${dataStart}, ${dataStart + e.compressedSize}) lies past the end of the ${this.src.size}-byte file (truncated?)`,
       );
+    }
+    if (e.method === 8) {
+      const limit = Math.min(bufferConstants.MAX_LENGTH, Math.max(MIN_INFLATE_LIMIT, MAX_INFLATE_RATIO * e.compressedSize));
+      if (e.size > limit) {
+        throw new CheckpointError(
+          `${what}: deflated entry declares ${e.size} bytes from ${e.compressedSize} compressed bytes; at most ${limit} allowed ` +
+            `(${MAX_INFLATE_RATIO}:1, a zip bomb?; torch.save writes stored records)`,
+        );
+      }
     }
     const raw = this.src.read(dataStart, e.compressedSize);
     let data: Uint8Array;

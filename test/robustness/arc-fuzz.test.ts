@@ -10,7 +10,7 @@ import { buildArcDataset } from "../../src/data/arc/build.js";
 import { DataError } from "../../src/engine/errors.js";
 import { Rng } from "../../src/engine/rng.js";
 import { tempDir } from "../data/helpers.js";
-import { type FuzzTally, expectTyped, mutateTextMany } from "./mutate.js";
+import { type FuzzTally, expectTyped, mutateTextMany } from "./mutate-text.js";
 
 const tmp = tempDir("arc-fuzz");
 after(tmp.cleanup);

@@ -11,7 +11,7 @@ import { readSudokuFile } from "../../src/data/sudoku/read.js";
 import { Rng } from "../../src/engine/rng.js";
 import { blankOut, randomSolution } from "../data/fixtures.js";
 import { tempDir } from "../data/helpers.js";
-import { type FuzzTally, expectTyped, mutateTextMany } from "./mutate.js";
+import { type FuzzTally, expectTyped, mutateTextMany } from "./mutate-text.js";
 
 const tmp = tempDir("csv-fuzz");
 after(tmp.cleanup);
