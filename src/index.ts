@@ -43,7 +43,8 @@ export type { HaltRule } from "./solve/halt-rule.js";
 export { sudokuToTokens, tokensToSudoku, mazeToTokens, tokensToMaze } from "./solve/codecs.js";
 
 // files
-export { readSafetensors, writeSafetensors, decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
+export { decodeSafetensors, encodeSafetensors } from "./io/safetensors.js";
+export { readSafetensors, writeSafetensors } from "./io/safetensors-node.js";
 export { readTorchCheckpoint, writeTorchCheckpoint } from "./io/torch-checkpoint.js";
 export { modelTensors, loadModelTensors } from "./io/model-weights.js";
 export { checkReference } from "./parity/replay.js";

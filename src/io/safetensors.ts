@@ -1,8 +1,6 @@
 // safetensors reader and writer (own code): 8-byte little-endian header length, JSON header, raw data.
 
-import { readFileSync } from "node:fs";
 import { CheckpointError } from "../engine/errors.js";
-import { writeFileAtomicSync } from "../util/atomic.js";
 import { clipText, jsonText, quoted } from "./message-text.js";
 import {
   checkStoredTensor,
@@ -147,17 +145,6 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
   return { tensors, metadata };
 }
 
-/** Reads and parses a safetensors file. */
-export function readSafetensors(path: string): SafetensorsFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new CheckpointError(`${path}: cannot read safetensors file (${(e as Error).message})`);
-  }
-  return decodeSafetensors(bytes, path);
-}
-
 function entriesOf(tensors: Map<string, StoredTensor> | Record<string, StoredTensor>): [string, StoredTensor][] {
   return tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
 }
@@ -212,13 +199,4 @@ export function encodeSafetensors(
     pos += t.data.byteLength;
   }
   return out;
-}
-
-/** Writes a safetensors file atomically (temp file + rename). */
-export function writeSafetensors(
-  path: string,
-  tensors: Map<string, StoredTensor> | Record<string, StoredTensor>,
-  metadata?: Record<string, string>,
-): void {
-  writeFileAtomicSync(path, encodeSafetensors(tensors, metadata));
 }

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CheckpointError, ConfigError } from "../engine/errors.js";
 import type { StoredTensor } from "../io/safetensors.js";
-import { readSafetensors, toFloat32, toFloat64, toInt32 } from "../io/safetensors.js";
+import { toFloat32, toFloat64, toInt32 } from "../io/safetensors.js";
+import { readSafetensors } from "../io/safetensors-node.js";
 
 export class GoldenSet {
   readonly folder: string;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { buildSudokuDataset } from "../../src/data/sudoku/build.js";
 import { Rng } from "../../src/engine/rng.js";
 import { modelTensors } from "../../src/io/model-weights.js";
-import { writeSafetensors } from "../../src/io/safetensors.js";
+import { writeSafetensors } from "../../src/io/safetensors-node.js";
 import type { HrmConfig } from "../../src/model/hrm/config.js";
 import { parseHrmConfig } from "../../src/model/hrm/config.js";
 import { HrmModel } from "../../src/model/hrm/model.js";

@@ -5,18 +5,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  bf16ToF32,
-  decodeSafetensors,
-  encodeSafetensors,
-  f32ToBf16,
-  readSafetensors,
-  toFloat32,
-  toFloat64,
-  toInt32,
-  writeSafetensors,
-  type StoredTensor,
-} from "../../src/io/safetensors.js";
+import { bf16ToF32, decodeSafetensors, encodeSafetensors, f32ToBf16, toFloat32, toFloat64, toInt32, type StoredTensor } from "../../src/io/safetensors.js";
+import { readSafetensors, writeSafetensors } from "../../src/io/safetensors-node.js";
 import { assertCheckpointError } from "./helpers.js";
 
 const REF = "../shared/reference/hrm-tiny-a";

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesSource } from "../../src/io/byte-source.js";
 import { PickleWriter } from "../../src/io/pickle-writer.js";
-import { readSafetensors, toFloat32, type StoredTensor } from "../../src/io/safetensors.js";
+import { toFloat32, type StoredTensor } from "../../src/io/safetensors.js";
+import { readSafetensors } from "../../src/io/safetensors-node.js";
 import {
   decodeTorchCheckpoint,
   encodeTorchCheckpoint,

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ConfigError } from "../../src/engine/errors.js";
-import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
+import { readSafetensors, writeSafetensors } from "../../src/io/safetensors-node.js";
 import type { StoredTensor } from "../../src/io/safetensors.js";
 import type { Kernels } from "../../src/kernels/kernels.js";
 import { loadNativeKernels, nativeLoadError } from "../../src/kernels/native/index.js";

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "../../src/engine/rng.js";
 import { modelTensors } from "../../src/io/model-weights.js";
-import { writeSafetensors } from "../../src/io/safetensors.js";
+import { writeSafetensors } from "../../src/io/safetensors-node.js";
 import type { HrmConfig } from "../../src/model/hrm/config.js";
 import { parseHrmConfig } from "../../src/model/hrm/config.js";
 import { HrmModel } from "../../src/model/hrm/model.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { buildSudokuDataset } from "../../src/data/sudoku/build.js";
-import { readSafetensors } from "../../src/io/safetensors.js";
+import { readSafetensors } from "../../src/io/safetensors-node.js";
 import { checkpointName } from "../../src/train/checkpoint.js";
 import { presetConfig } from "../../src/train/presets.js";
 

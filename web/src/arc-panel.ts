@@ -1,11 +1,9 @@
 // The ARC tab: pick an embedded evaluation task; its demonstration pairs are shown and its first test input
 // is solved. Tokens: colour + 2 on a 30x30 canvas, EOS 1 below and right of the grid, PAD 0; the prediction
 // is read back with the evaluation notebook's crop (src/solve/codecs.ts).
-import { cropArcTokens } from "../../src/data/arc/serialize.js";
-import type { ArcTask } from "../../src/data/arc/task.js";
-import { parseArcTask } from "../../src/data/arc/task.js";
+import { arcToLabels, arcToTokens, cropArcTokens, parseArcTask, tokensToArc } from "hrm";
+import type { ArcTask } from "hrm";
 import { arcTasks } from "./arc-tasks.js";
-import { arcToLabels, arcToTokens, tokensToArc } from "../../src/solve/codecs.js";
 import { el, replace } from "./dom.js";
 import type { GridStyle } from "./grid-view.js";
 import { renderGrid } from "./grid-view.js";

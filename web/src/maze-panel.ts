@@ -1,10 +1,7 @@
 // The Maze tab: a 30x30 field to draw on with the mouse (walls, open cells, one start S, one goal G), or a
 // generated Maze-Hard style instance. Tokens: "# SGo" -> 1..5 (src/data/maze/maze.ts, the builder's CHARSET).
-import { Rng } from "../../src/engine/rng.js";
-import type { Grid } from "../../src/data/grid.js";
-import { generateMaze } from "../../src/data/maze/generate.js";
-import { GOAL, OPEN, PATH, START, WALL } from "../../src/data/maze/maze.js";
-import { bfs, findCell, shortestPathProblem } from "../../src/data/maze/path.js";
+import { bfs, findCell, generateMaze, GOAL, OPEN, PATH, Rng, shortestPathProblem, START, WALL } from "hrm";
+import type { Grid } from "hrm";
 import { el } from "./dom.js";
 import type { GridStyle } from "./grid-view.js";
 import type { Prepared, TaskPanel } from "./task.js";

@@ -1,7 +1,6 @@
 // Messages between the page (main.ts) and the model worker (worker.ts). Everything here survives
 // structured cloning: plain objects, numbers, strings, typed arrays and ArrayBuffers.
-import type { ModelConfig } from "../../src/model/model.js";
-import type { Halting, SolveResult } from "../../src/solve/solve.js";
+import type { Halting, ModelConfig, SolveResult } from "hrm";
 
 /** "wasm": the SIMD kernels (relaxed SIMD where the engine takes it); "reference": the plain-TS spec. */
 export type KernelChoice = "wasm" | "reference";

@@ -1,6 +1,6 @@
 // The Q-halt curve: σ(q_halt) and σ(q_continue) per segment as SVG lines, with a marker at the segment where
 // adaptive halting stops (the first with q_halt > q_continue) and one at the segment shown.
-import type { SegmentTrace } from "../../src/solve/solve.js";
+import type { SegmentTrace } from "hrm";
 
 const NS = "http://www.w3.org/2000/svg";
 const W = 360, H = 200, L = 40, R = 12, T = 14, B = 34;

@@ -1,7 +1,7 @@
 // What a run shows: the grid after every segment (changed cells highlighted) under a segment slider, a strip
 // of all segments, the Q-halt curve and where adaptive halting stops.
-import type { SolveResult } from "../../src/solve/solve.js";
-import { haltsUnder } from "../../src/solve/halt-rule.js";
+import { haltsUnder } from "hrm";
+import type { SolveResult } from "hrm";
 import { el, replace } from "./dom.js";
 import { renderGrid } from "./grid-view.js";
 import type { Solved } from "./protocol.js";

@@ -1,8 +1,6 @@
 // The Sudoku tab: pick an embedded puzzle or type 81 characters ('.' or '0' for blanks).
 // Tokens as the data builder writes them: blank 1, digit d -> d + 1 (src/solve/codecs.ts).
-import { boardToString, parseBoard, solutionProblem } from "../../src/data/sudoku/grid.js";
-import { solveSudoku } from "../../src/data/sudoku/solver.js";
-import { sudokuToTokens, tokensToSudoku } from "../../src/solve/codecs.js";
+import { boardToString, parseBoard, solutionProblem, solveSudoku, sudokuToTokens, tokensToSudoku } from "hrm";
 import { el, replace } from "./dom.js";
 import type { GridStyle } from "./grid-view.js";
 import { renderGrid } from "./grid-view.js";

@@ -1,5 +1,5 @@
 // What a task tab gives the runner, and which checkpoints fit which task.
-import type { HrmConfig } from "../../src/model/hrm/config.js";
+import type { HrmConfig } from "hrm";
 import type { GridStyle } from "./grid-view.js";
 
 export type TaskKind = "sudoku" | "maze" | "arc";

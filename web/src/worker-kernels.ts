@@ -1,9 +1,7 @@
 // Kernel choice inside the worker: the WASM backend (instantiated once from the .wasm files Vite ships
 // beside the page) or the reference kernels. A WASM failure is reported with the result, never silent.
-import type { Kernels } from "../../src/kernels/kernels.js";
-import { referenceKernels } from "../../src/kernels/reference/index.js";
-import { instantiateWasmKernels } from "../../src/kernels/wasm/core.js";
-import type { WasmKernels } from "../../src/kernels/wasm/core.js";
+import { instantiateWasmKernels, referenceKernels } from "hrm";
+import type { Kernels, WasmKernels } from "hrm";
 import relaxedUrl from "../../wasm/build/hrm-kernels-relaxed.wasm?url";
 import simdUrl from "../../wasm/build/hrm-kernels.wasm?url";
 import type { KernelChoice } from "./protocol.js";

@@ -1,8 +1,6 @@
 // The model worker: holds the loaded checkpoint and runs solvePuzzle off the page's main thread.
-import { makeCtx } from "../../src/engine/context.js";
-import type { ReasoningModel } from "../../src/model/model.js";
-import { solvePuzzle } from "../../src/solve/solve.js";
-import { modelFromCheckpointFiles } from "./checkpoint-model.js";
+import { makeCtx, modelFromCheckpointBytes, solvePuzzle } from "hrm";
+import type { ReasoningModel } from "hrm";
 import type { FromWorker, SolveRequest, ToWorker } from "./protocol.js";
 import { chooseKernels } from "./worker-kernels.js";
 
@@ -35,7 +33,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>): void => {
   const req = e.data;
   if (req.type === "load") {
     try {
-      const m = modelFromCheckpointFiles(req.configJson, new Uint8Array(req.weights), req.source);
+      const m = modelFromCheckpointBytes(req.configJson, new Uint8Array(req.weights), req.source);
       model = m;
       const note = (req.configJson as Record<string, unknown> | null)?.["note"];
       scope.postMessage({ type: "loaded", summary: { source: req.source, family: m.family, config: m.config, parameters: m.params.numParameters, note: typeof note === "string" ? note : null } });
