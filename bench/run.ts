@@ -58,6 +58,22 @@ function ensureTorch(): boolean {
   return r.status === 0 && spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0;
 }
 
+/**
+ * Which BLAS and oneDNN ISA PyTorch really uses under torchEnv() (bench/torch_backend.py), as one line, and
+ * whether a ratio against it is honest: Debian's reference (netlib) BLAS makes its f32 products ~50x slower
+ * than OpenBLAS, so against it the bench reports no PyTorch rows at all.
+ */
+function torchBackend(): { ok: boolean; line: string } {
+  const r = spawnSync("/usr/bin/python3", ["bench/torch_backend.py"], { env: torchEnv(), encoding: "utf8" });
+  if (r.status !== 0) return { ok: false, line: `PyTorch backend check failed: ${r.stderr.trim().split("\n").at(-1) ?? "?"}` };
+  const b = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { torch: string; blas: string[]; blas_kind: string; onednn_isa: string | null };
+  const line = `PyTorch ${b.torch}: BLAS ${b.blas_kind} (${b.blas.find((l) => /blas/.test(l.split("/").at(-1) ?? "")) ?? "none mapped"}), oneDNN ISA ${b.onednn_isa ?? "unknown"}`;
+  if (b.blas_kind === "reference") {
+    return { ok: false, line: `${line}. Refusing to compare against the reference BLAS (about 50x slower than an optimized one): apt-get install libopenblas0-pthread` };
+  }
+  return { ok: true, line };
+}
+
 /** PyTorch's best settings here, in its command alone. */
 function torchEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: "PASSIVE" };
@@ -87,7 +103,9 @@ function benchHrm(): void {
     const r = hrm("native", dtype, batch, "train", o["reps"] as number);
     rows.push({ name: "hrm native", precision: p, batch, ms: r["medianMs"]!, rssMb: r["peakRssMb"]!, note: `median of ${String(o["reps"])}`, gflops: r["matmulGflops"]!, isolated: r["matmulIsolatedGflops"]! });
   }
-  if (o["torch"] && ensureTorch()) {
+  const backend = o["torch"] && ensureTorch() ? torchBackend() : null;
+  if (backend !== null) log(backend.line);
+  if (backend?.ok === true) {
     for (const precision of ["float32", "bfloat16"]) {
       if (precision === "bfloat16" && !o["torch-bf16"]) continue;
       let best: Record<string, number> | null = null;
@@ -123,6 +141,8 @@ function benchHrm(): void {
   console.log(lines.join("\n"));
   console.log("");
   console.log(inf.join("\n"));
+  console.log("");
+  console.log(`machine: ${cpuLine()}${backend !== null ? `; ${backend.line}` : "; PyTorch rows skipped (--no-torch or no torch)"}`);
   log(`done; load ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   if (o["json"]) console.log(JSON.stringify(rows));
 }
@@ -158,7 +178,7 @@ function benchTrm(): void {
   log(`native threads: ${envThreads !== undefined ? `HRM_NUM_THREADS=${envThreads}` : "all cores"}; PyTorch f32 threads tried: ${torchThreads.join(", ")}`);
 
   const official = o["official-trm"] as string | undefined;
-  let torchNote: string | null = null;
+  let torchNote: string | null = null, torchLine = "";
   if (!o["torch"]) torchNote = "PyTorch rows skipped (--no-torch)";
   else if (official === undefined) {
     torchNote = "PyTorch rows skipped: no --official-trm <dir>. The official TRM code is not packaged: extract github.com/SamsungSAILMontreal/TinyRecursiveModels "
@@ -166,6 +186,12 @@ function benchTrm(): void {
   } else if (!existsSync(join(official, "models", "recursive_reasoning", "trm.py"))) {
     torchNote = `PyTorch rows skipped: ${official} is not a TinyRecursiveModels checkout (no models/recursive_reasoning/trm.py)`;
   } else if (!ensureTorch()) torchNote = "PyTorch rows skipped: /usr/bin/python3 has no torch";
+  else {
+    const backend = torchBackend();
+    log(backend.line);
+    if (!backend.ok) torchNote = backend.line;
+    else torchLine = backend.line;
+  }
   if (torchNote !== null) log(torchNote);
 
   interface TrmRow extends Row { config: string }
@@ -225,7 +251,7 @@ function benchTrm(): void {
   console.log("");
   const nativeLine = native === null ? "native addon info unavailable"
     : `native kernels: oneDNN ${String(native["onednn"])}, ISA ${String(native["isa"])}, bf16 ${String(native["bf16"])}, ${String(native["threads"])} thread(s)`;
-  console.log(`machine: ${cpuLine()}; ${nativeLine}${torchVersion !== "" ? `; PyTorch ${torchVersion}` : ""}`);
+  console.log(`machine: ${cpuLine()}; ${nativeLine}${torchLine !== "" ? `; ${torchLine}` : torchVersion !== "" ? `; PyTorch ${torchVersion}` : ""}`);
   if (small) console.log("--small: the -small presets (hidden 128, 4 heads, puzzle vector 128; ARC on 10x10 grids, T 116): they check the bench, not the official sizes' speed");
   if (torchNote !== null) console.log(`note: ${torchNote}`);
   log(`done; load ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
