@@ -57,9 +57,11 @@ export function acquireRunLock(runDir: string, log: (line: string) => void = (s)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         const owner = readLock(path);
-        if (owner !== null && owner.pid !== process.pid && processAlive(owner.pid)) {
-          throw new RunLockedError(`run folder ${runDir} is in use by another trainer (pid ${owner.pid}${owner.started !== undefined ? `, started ${owner.started}` : ""}); ` +
-            `wait for it to finish or stop it, or choose another --run-dir`);
+        // a lock from another machine (shared file system) cannot be checked here: it holds
+        const otherHost = owner?.host !== undefined && owner.host !== hostname();
+        if (owner !== null && (otherHost || (owner.pid !== process.pid && processAlive(owner.pid)))) {
+          throw new RunLockedError(`run folder ${runDir} is in use by another trainer (pid ${owner.pid}${otherHost ? ` on ${owner.host!}` : ""}${owner.started !== undefined ? `, started ${owner.started}` : ""}); ` +
+            `wait for it to finish or stop it, or choose another --run-dir (if no trainer runs there, delete ${path})`);
         }
         log(`hrm train: taking over the lock of ${runDir} from ${owner === null ? "an unreadable lock file" : `pid ${owner.pid}, which is no longer running`}`);
         rmSync(path, { force: true });

@@ -165,7 +165,9 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
   if (opts.resume) {
     const ck = loadLatestCheckpoint(config.run_dir, model, log);
     const latest = ck.dir;
-    const changes = hyperParameterChanges(storedTrainConfig(ck), config);
+    const stored = storedTrainConfig(ck);
+    if (typeof stored !== "object" || stored === null) log(`hrm train: warning: ${latest}/config.json holds no training config; cannot check it against this one`);
+    const changes = typeof stored === "object" && stored !== null ? hyperParameterChanges(stored, config) : [];
     if (changes.length > 0 && opts.acceptConfigChange !== true) {
       throw new UsageError(`--resume: the config differs from checkpoint ${latest}: ${formatChanges(changes)}; pass --accept-config-change to continue with the new values, or resume with the old ones`);
     }

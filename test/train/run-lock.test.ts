@@ -84,6 +84,9 @@ test("a stale lock (dead pid, or unreadable) is taken over; a live one refuses; 
   writeFileSync(join(run, LOCK_FILE), JSON.stringify({ pid: process.ppid, started: "then" }));
   assert.throws(() => acquireRunLock(run, () => {}), (e: unknown) => e instanceof RunLockedError && e.message.includes(`(pid ${process.ppid}, started then)`));
   assert.equal((JSON.parse(readFileSync(join(run, LOCK_FILE), "utf8")) as { pid: number }).pid, process.ppid, "a refused trainer leaves the lock alone");
+  // a lock taken on another machine holds whatever its pid
+  writeFileSync(join(run, LOCK_FILE), JSON.stringify({ pid: deadPid(), host: "elsewhere.example" }));
+  assert.throws(() => acquireRunLock(run, () => {}), (e: unknown) => e instanceof RunLockedError && /on elsewhere\.example\).*delete .*train\.lock\)$/.test(e.message));
 });
 
 test("a --run-dir that is an existing file is one clear line, exit 1, and the file is untouched", () => {
