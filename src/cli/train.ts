@@ -1,5 +1,5 @@
 // `hrm train`: train from a preset and/or a JSON config file, with key=value overrides; --resume continues.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { ConfigError, UsageError } from "../engine/errors.js";
 import { mergeConfig, overrideToPatch, parseTrainConfig } from "../train/config.js";
 import { presetConfig, presetNames } from "../train/presets.js";
@@ -7,6 +7,7 @@ import { trainRun } from "../train/trainer.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectFile } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {
   preset: { kind: "string", help: `start from a preset: ${presetNames.join(", ")}` },
@@ -30,7 +31,7 @@ export function resolveTrainConfig(options: Record<string, unknown>, overrides: 
   }
   const file = options["config"] as string | undefined;
   if (file !== undefined) {
-    if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+    expectFile(file, "config file", ConfigError);
     let json: unknown;
     try { json = JSON.parse(readFileSync(file, "utf8")); } catch (e) { throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`); }
     cfg = mergeConfig(cfg, json);
