@@ -34,17 +34,34 @@ export function expectOutputFile(path: string, what: string, Err: ErrorClass): v
   expectWritableParent(path, what, Err);
 }
 
-/**
- * An output folder that will be replaced: absent, empty, or a checkpoint folder (config.json and
- * model.safetensors); never a file or a folder of other things.
- */
-export function expectReplaceableFolder(path: string, what: string, Err: ErrorClass): void {
-  if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) throw new Err(`${what} ${path} is a file; expected a folder path`);
-    const names = readdirSync(path);
-    if (names.length > 0 && !(names.includes("config.json") && names.includes("model.safetensors"))) {
-      throw new Err(`${what} ${path} is a folder that is not a checkpoint folder (no config.json + model.safetensors); refusing to replace it`);
-    }
-  }
+/** What a folder that a command replaces must hold: these entries, and (when `only`) nothing else. */
+export interface FolderKind {
+  /** e.g. "a checkpoint folder" */
+  readonly name: string;
+  readonly required: readonly string[];
+  readonly only?: readonly string[];
+}
+
+export const checkpointFolderKind: FolderKind = { name: "a checkpoint folder", required: ["config.json", "model.safetensors"] };
+
+/** An output folder (written into, maybe created): not a file, and not under a file. */
+export function expectOutputFolder(path: string, what: string, Err: ErrorClass): void {
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new Err(`${what} ${path} is a file; expected a folder path`);
   expectWritableParent(path, what, Err);
+}
+
+/**
+ * An output folder that will be replaced as a whole: absent, empty, or a folder of `kind` (by default a
+ * checkpoint folder); never a file or a folder of other things (a mistyped path must not delete them).
+ */
+export function expectReplaceableFolder(path: string, what: string, Err: ErrorClass, kind: FolderKind = checkpointFolderKind): void {
+  expectOutputFolder(path, what, Err);
+  if (!existsSync(path)) return;
+  const names = readdirSync(path);
+  if (names.length === 0) return;
+  const missing = kind.required.filter((n) => !names.includes(n));
+  const foreign = kind.only === undefined ? [] : names.filter((n) => !kind.only!.includes(n));
+  if (missing.length > 0 || foreign.length > 0) {
+    throw new Err(`${what} ${path} is a folder that is not ${kind.name} (${missing.length > 0 ? `no ${missing.join(", ")}` : `it holds ${foreign.slice(0, 3).join(", ")}`}); refusing to replace it`);
+  }
 }

@@ -48,7 +48,7 @@ test("hrm import: a folder or a missing path for the checkpoint file is one line
   assert.equal(oneLine(cfgFolder.stderr), `hrm import: ConfigError: --config ${dir} is a folder; expected a file`);
 });
 
-test("hrm freeze / export: an --out that is a file, under a file, or a foreign folder is refused (exit 2) and left as it was", () => {
+test("hrm freeze / export / demo / analyze: an --out that is a file, under a file, or a foreign folder is refused (exit 2) and left as it was", () => {
   const other = join(dir, "other");
   mkdirSync(other, { recursive: true });
   writeFileSync(join(other, "notes.txt"), "mine");
@@ -56,7 +56,11 @@ test("hrm freeze / export: an --out that is a file, under a file, or a foreign f
   const cases: [string[], string][] = [
     [["freeze", "--checkpoint", ck, "--out", file], `hrm freeze: --out ${file} is a file; expected a folder path`],
     [["freeze", "--checkpoint", ck, "--out", join(file, "sub")], `hrm freeze: --out ${join(file, "sub")}: ${file} is a file; expected a folder there`],
-    [["freeze", "--checkpoint", ck, "--out", other], `hrm freeze: --out ${other} is a folder that is not a checkpoint folder (no config.json + model.safetensors); refusing to replace it`],
+    [["freeze", "--checkpoint", ck, "--out", other], `hrm freeze: --out ${other} is a folder that is not a checkpoint folder (no config.json, model.safetensors); refusing to replace it`],
+    // demo replaces its --out folder: only a demo folder (source/, data/, run/), never someone's files
+    [["demo", "--out", other], `hrm demo: --out ${other} is a folder that is not a demo folder (no source); refusing to replace it`],
+    [["demo", "--out", file], `hrm demo: --out ${file} is a file; expected a folder path`],
+    [["analyze", "pr", "--checkpoint", ck, "--data", dir, "--out", file], `hrm analyze: --out ${file} is a file; expected a folder path`],
     [["export", "--checkpoint", ck, "--out", dir], `hrm export: --out ${dir} is a folder; expected a file path`],
     [["export", "--checkpoint", ck, "--out", join(file, "x.pt")], `hrm export: --out ${join(file, "x.pt")}: ${file} is a file; expected a folder there`],
   ];
