@@ -21,6 +21,7 @@ import { renderCurvesPng, renderCurvesSvg } from "../viz/curves.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectOutputFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
 const ANALYSES = ["pr"] as const;
@@ -86,6 +87,7 @@ export const command: Command = {
     if (!(backendChoices as readonly unknown[]).includes(backend)) throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(backend)}`);
     const kernels = selectKernels(backend as BackendChoice);
     const out = o["out"] as string, dir = o["checkpoint"], data = o["data"];
+    expectOutputFolder(out, "--out", UsageError); // before the work, not after it
 
     const trained = loadCheckpointModel(dir, weightsFromOption(o["weights"]));
     const untrained = createModel(trained.config, new Rng(seed));

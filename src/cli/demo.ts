@@ -30,6 +30,7 @@ import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectReplaceableFolder } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {
   out: { kind: "string", help: "demo folder (replaced on each run)", default: "runs/demo" },
@@ -65,6 +66,7 @@ export const command: Command = {
     const o = args.options;
     const started = Date.now();
     const out = o["out"] as string, seed = o["seed"] as number;
+    expectReplaceableFolder(out, "--out", UsageError, { name: "a demo folder", required: ["source"], only: ["source", "data", "run"] });
     rmSync(out, { recursive: true, force: true });
     mkdirSync(join(out, "source"), { recursive: true });
 

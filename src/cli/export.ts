@@ -6,6 +6,7 @@ import { describeModel, exportOfficialCheckpoint } from "../io/official.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectOutputFile } from "./paths.js";
 import { weightsFromOption } from "./weights-option.js";
 
 const specs: Record<string, OptionSpec> = {
@@ -36,6 +37,7 @@ export const command: Command = {
     }
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
     if (typeof o["checkpoint"] !== "string" || typeof o["out"] !== "string") throw new UsageError("--checkpoint <dir> and --out <file> are required");
+    expectOutputFile(o["out"], "--out", UsageError);
     const r = await exportOfficialCheckpoint(o["checkpoint"], o["out"], { weights: weightsFromOption(o["weights"]) });
     console.log(`wrote ${r.file} (${r.keys.length} tensors, keys ${r.keys[0]} ...) and ${r.yamlPath}`);
     console.log(`model: ${describeModel(r.config)}`);

@@ -5,11 +5,12 @@ import { loadCheckpointModel, loadedWeights, writeInferenceCheckpoint } from "..
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectReplaceableFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
 const specs: Record<string, OptionSpec> = {
   checkpoint: { kind: "string", help: "run checkpoint folder (from `hrm train`)" },
-  out: { kind: "string", help: "output folder (replaced atomically)" },
+  out: { kind: "string", help: "output folder (replaced atomically when it is a checkpoint folder; any other existing folder or file is refused)" },
   weights: weightsOptionSpec,
   note: { kind: "string", help: "a line kept in config.json (e.g. the measured accuracy and the command that trained it)" },
 };
@@ -27,6 +28,7 @@ export const command: Command = {
     const o = args.options;
     if (typeof o["checkpoint"] !== "string" || typeof o["out"] !== "string") throw new UsageError("--checkpoint <dir> and --out <dir> are required");
     const weights = weightsFromOption(o["weights"]);
+    expectReplaceableFolder(o["out"], "--out", UsageError);
     const model = loadCheckpointModel(o["checkpoint"], weights);
     const which = loadedWeights(o["checkpoint"], weights);
     writeInferenceCheckpoint(o["out"], model, { frozen_from: o["checkpoint"], weights: which, ...(typeof o["note"] === "string" ? { note: o["note"] } : {}) });

@@ -1,12 +1,13 @@
 // `hrm import`: an official checkpoint (torch.save state dict) of sapientinc/HRM or of
 // SamsungSAILMontreal/TinyRecursiveModels (TRM) + its config -> our checkpoint folder (config.json with
 // model_family, model.safetensors). The config names the family (arch.name or model_family).
-import { ConfigError, UsageError } from "../engine/errors.js";
+import { CheckpointError, ConfigError, UsageError } from "../engine/errors.js";
 import { describeModel, importOfficialCheckpoint, OFFICIAL_TRM_ARCH_NAME } from "../io/official.js";
 import { newModel } from "../model/model.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectFile } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {
   config: { kind: "string", help: `the official all_config.yaml next to the checkpoint (arch.name ${OFFICIAL_TRM_ARCH_NAME} = TRM), or a config.json with model_config_effective ("model_family": "trm" = TRM)` },
@@ -35,6 +36,8 @@ export const command: Command = {
     if (typeof o["config"] !== "string" || typeof o["out"] !== "string") throw new UsageError("--config <file> and --out <dir> are required");
     const fd = o["forward-dtype"];
     if (fd !== "keep" && fd !== "float32" && fd !== "bfloat16") throw new UsageError(`--forward-dtype must be keep, float32 or bfloat16, got ${JSON.stringify(fd)}`);
+    expectFile(args.positionals[0]!, "official checkpoint", CheckpointError);
+    expectFile(o["config"], "--config", ConfigError);
     const seqLen = o["seq-len"] as number | undefined;
     const r = await importOfficialCheckpoint(args.positionals[0]!, o["config"], o["out"], {
       force: o["force"] as boolean,

@@ -1,5 +1,5 @@
 // `hrm train`: train from a preset and/or a JSON config file, with key=value overrides; --resume continues.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { ConfigError, UsageError } from "../engine/errors.js";
 import { mergeConfig, overrideToPatch, parseTrainConfig } from "../train/config.js";
 import { presetConfig, presetNames } from "../train/presets.js";
@@ -7,13 +7,15 @@ import { trainRun } from "../train/trainer.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import type { Command } from "./main.js";
+import { expectFile } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {
   preset: { kind: "string", help: `start from a preset: ${presetNames.join(", ")}` },
   config: { kind: "string", help: "JSON file with config keys (merged over the preset)" },
   data: { kind: "string", help: "dataset folder (same as data_path=...)" },
   "run-dir": { kind: "string", help: "run folder for checkpoints, metrics and curves (same as run_dir=...)" },
-  resume: { kind: "boolean", help: "continue from the run folder's latest checkpoint", default: false },
+  resume: { kind: "boolean", help: "continue from the run folder's latest readable checkpoint (an error when there is none)", default: false },
+  "accept-config-change": { kind: "boolean", help: "with --resume: continue although the config differs from the checkpoint's (the changes are listed)", default: false },
   "print-config": { kind: "boolean", help: "print the resolved config and exit", default: false },
   progress: { kind: "boolean", help: "show a progress bar", default: true },
   json: { kind: "boolean", help: "print a JSON summary at the end", default: false },
@@ -29,7 +31,7 @@ export function resolveTrainConfig(options: Record<string, unknown>, overrides: 
   }
   const file = options["config"] as string | undefined;
   if (file !== undefined) {
-    if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+    expectFile(file, "config file", ConfigError);
     let json: unknown;
     try { json = JSON.parse(readFileSync(file, "utf8")); } catch (e) { throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`); }
     cfg = mergeConfig(cfg, json);
@@ -56,7 +58,9 @@ export const command: Command = {
     if (args.options["preset"] === undefined && args.options["config"] === undefined) throw new UsageError("give --preset NAME and/or --config FILE");
     const config = parseTrainConfig(resolveTrainConfig(args.options, args.positionals));
     if (args.options["print-config"]) { console.log(JSON.stringify(config, null, 2)); return 0; }
-    const summary = await trainRun(config, { resume: args.options["resume"] as boolean, progress: args.options["progress"] as boolean });
+    const resume = args.options["resume"] as boolean, acceptConfigChange = args.options["accept-config-change"] as boolean;
+    if (acceptConfigChange && !resume) throw new UsageError("--accept-config-change only applies with --resume");
+    const summary = await trainRun(config, { resume, acceptConfigChange, progress: args.options["progress"] as boolean });
     if (args.options["json"]) console.log(JSON.stringify(summary, null, 1));
     else console.log(`trained ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; checkpoint ${summary.checkpoint}; curves in ${summary.runDir}/curves.png`);
     return 0;

@@ -1,6 +1,7 @@
 // Choosing a kernel backend by name: the one place that decides between native, wasm and reference, for
 // the CLI, tests and benchmarks (the model only ever receives a Kernels object). "auto": native, else wasm,
 // else reference.
+import { ConfigError } from "../engine/errors.js";
 import type { Kernels } from "./kernels.js";
 import { loadNativeKernels, nativeLoadError } from "./native/index.js";
 import { referenceKernels } from "./reference/index.js";
@@ -32,14 +33,14 @@ let fallbackSaid = false; // the fallback line is printed once per process
 export function parseThreadCount(value: string | undefined, source = "HRM_NUM_THREADS"): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${source} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${source} must be a positive integer, got "${value}"`);
   return n;
 }
 
 /**
  * The kernels for a backend name. "auto": native if it loads, else wasm (single-threaded SIMD), else the
  * reference, with one line (once per process) saying why and how to get the fast path. "native" / "wasm":
- * that backend or an Error with the reason.
+ * that backend or a ConfigError with the reason.
  */
 export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Kernels {
   const log = opts.log ?? ((msg: string) => console.error(msg));
@@ -48,7 +49,7 @@ export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Ke
       return referenceKernels;
     case "wasm": {
       const wasm = loadWasmKernels(opts.wasmDir !== undefined ? { wasmDir: opts.wasmDir } : {});
-      if (wasm === null) throw new Error(`hrm: wasm kernels unavailable (${wasmLoadError() ?? "unknown reason"})`);
+      if (wasm === null) throw new ConfigError(`hrm: wasm kernels unavailable (${wasmLoadError() ?? "unknown reason"})`);
       return wasm;
     }
     case "native":
@@ -61,7 +62,7 @@ export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Ke
       });
       if (native !== null) return native;
       const reason = nativeLoadError() ?? "unknown reason";
-      if (name === "native") throw new Error(`hrm: native kernels unavailable (${reason}). ${nativeHint}`);
+      if (name === "native") throw new ConfigError(`hrm: native kernels unavailable (${reason}). ${nativeHint}`);
       const wasm = loadWasmKernels(opts.wasmDir !== undefined ? { wasmDir: opts.wasmDir } : {});
       if (!fallbackSaid) {
         fallbackSaid = true;

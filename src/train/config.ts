@@ -96,8 +96,14 @@ const trainFields: Record<Exclude<keyof TrainConfig, "arch">, Kind> = {
   ema: "bool", ema_rate: "prob", ema_warmup: "bool",
 };
 
+/** A value as JSON for an error message, cut to 80 characters (a config value can be huge). */
+function shown(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function check(path: string, kind: Kind, v: unknown): unknown {
-  const fail = (what: string): never => { throw new ConfigError(`config: "${path}" must be ${what}, got ${JSON.stringify(v)}`); };
+  const fail = (what: string): never => { throw new ConfigError(`config: "${path}" must be ${what}, got ${shown(v)}`); };
   if (typeof kind === "object") return typeof v === "string" && kind.enum.includes(v) ? v : fail(`one of ${kind.enum.map((e) => `"${e}"`).join(", ")}`);
   if (kind === "string") return typeof v === "string" && v.length > 0 ? v : fail("a non-empty string");
   if (kind === "bool") return typeof v === "boolean" ? v : fail("true or false");
@@ -112,20 +118,29 @@ function check(path: string, kind: Kind, v: unknown): unknown {
   }
 }
 
+/** Keys that would reach an object's prototype instead of a config field: never config keys. */
+const forbiddenKeys: readonly string[] = ["__proto__", "constructor", "prototype"];
+
+function refuseForbidden(key: string, where: string): void {
+  if (forbiddenKeys.includes(key)) throw new ConfigError(`config: key "${key}" is not allowed (${where}); config keys are field names such as lr or arch.hidden_size`);
+}
+
 function checkObject(json: unknown, fields: Record<string, Kind>, path: string, nested: Record<string, (v: unknown) => unknown> = {}, defaults: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ConfigError(`config: "${path || "(root)"}" must be an object`);
   const obj = json as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const valid = [...Object.keys(fields), ...Object.keys(nested)];
   for (const key of Object.keys(obj)) {
+    refuseForbidden(key, `in "${path || "(root)"}"`);
     if (!valid.includes(key)) throw new ConfigError(`config: unknown key "${path ? `${path}.` : ""}${key}"; valid keys: ${valid.join(", ")}`);
   }
   for (const key of valid) {
-    if (!(key in obj) && key in defaults) {
+    const present = Object.hasOwn(obj, key);
+    if (!present && Object.hasOwn(defaults, key)) {
       out[key] = defaults[key];
       continue;
     }
-    if (!(key in obj)) throw new ConfigError(`config: missing key "${path ? `${path}.` : ""}${key}"`);
+    if (!present) throw new ConfigError(`config: missing key "${path ? `${path}.` : ""}${key}"`);
     out[key] = key in nested ? nested[key]!(obj[key]) : check(path ? `${path}.${key}` : key, fields[key]!, obj[key]);
   }
   return out;
@@ -143,7 +158,10 @@ export function parseTrainConfig(json: unknown): TrainConfig {
 export function mergeConfig(base: unknown, patch: unknown): unknown {
   if (typeof base !== "object" || base === null || Array.isArray(base) || typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) out[k] = k in out ? mergeConfig(out[k], v) : v;
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    refuseForbidden(k, "in a merged config");
+    out[k] = Object.hasOwn(out, k) ? mergeConfig(out[k], v) : v;
+  }
   return out;
 }
 
@@ -155,6 +173,10 @@ export function overrideToPatch(text: string): Record<string, unknown> {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new ConfigError(`override "${text}" must look like key=value (e.g. arch.hidden_size=256)`);
   const path = text.slice(0, eq).split(".");
+  for (const key of path) {
+    if (key === "") throw new ConfigError(`override "${text}": empty key segment; keys look like arch.hidden_size`);
+    refuseForbidden(key, `in override "${text}"`);
+  }
   const raw = text.slice(eq + 1);
   let value: unknown;
   try { value = JSON.parse(raw); } catch { value = raw; }

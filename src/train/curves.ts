@@ -1,17 +1,12 @@
 // Training curves from a run's metrics.jsonl: loss, accuracy, exact accuracy and mean ACT steps (train),
 // with the evaluation points, as curves.svg and curves.png in the run folder.
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { renderCurvesPng, renderCurvesSvg } from "../viz/curves.js";
+import type { MetricsLine } from "./metrics-file.js";
+import { readMetrics } from "./metrics-file.js";
 
 type Point = [number, number];
-
-interface MetricsLine {
-  step: number;
-  eval?: Record<string, number>;
-  [k: string]: unknown;
-}
 
 /** Moving average over a window of w points (the raw per-step metrics are noisy). */
 function smooth(points: Point[], w: number): Point[] {
@@ -43,9 +38,7 @@ export function curvePanels(lines: readonly MetricsLine[]) {
 
 /** Render <runDir>/curves.svg and curves.png from <runDir>/metrics.jsonl (no-op without metrics). */
 export function writeCurves(runDir: string): void {
-  const path = join(runDir, "metrics.jsonl");
-  if (!existsSync(path)) return;
-  const lines = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as MetricsLine);
+  const lines = readMetrics(join(runDir, "metrics.jsonl")).lines.map((l) => l.value); // a torn line is skipped
   if (lines.length === 0) return;
   const panels = curvePanels(lines);
   writeFileAtomicSync(join(runDir, "curves.svg"), renderCurvesSvg(panels));

@@ -2,32 +2,39 @@
 // train split (batches from the official sampler), one ACT segment per optimizer step with the persistent
 // carry, evaluation on the test split, checkpoints that allow an exact resume, metrics as JSON lines and
 // a picture of the curves.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { makeCtx } from "../engine/context.js";
 import type { Ctx } from "../engine/context.js";
 import { Rng } from "../engine/rng.js";
+import type { Kernels } from "../kernels/kernels.js";
 import { selectKernels } from "../kernels/select.js";
 import { PuzzleLoader, trainSchedule } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
 import { openDatasetSplit } from "../data/split-reader.js";
 import { evaluateSplit, toModelBatch } from "../eval/evaluate.js";
 import type { EvalResult } from "../eval/evaluate.js";
-import { ConfigError } from "../engine/errors.js";
+import { CheckpointError, ConfigError, HrmError, UsageError } from "../engine/errors.js";
 import type { ModelConfig, ReasoningModel } from "../model/model.js";
 import { createModel, parseModelConfig } from "../model/model.js";
 import { ProgressBar } from "../util/progress.js";
-import type { LoaderPosition } from "./checkpoint.js";
+import type { LoadedCheckpoint, LoaderPosition } from "./checkpoint.js";
 import { checkpointName, listCheckpoints, loadCheckpointInto, saveCheckpoint } from "./checkpoint.js";
+import { formatChanges, hyperParameterChanges } from "./config-diff.js";
 import type { TrainConfig } from "./config.js";
+import { parseTrainConfig } from "./config.js";
 import { writeCurves } from "./curves.js";
+import { truncateMetrics } from "./metrics-file.js";
+import { acquireRunLock, checkRunDir } from "./run-lock.js";
 import type { OptimConfig, TrainState } from "./step.js";
 import { createTrainState, trainStep } from "./step.js";
 
 export interface TrainRunOptions {
-  /** Continue from the run folder's latest checkpoint when there is one. */
+  /** Continue from the run folder's latest readable checkpoint (an error when it has none). */
   readonly resume?: boolean;
+  /** On resume, accept a training config that differs from the checkpoint's (the changes are listed). */
+  readonly acceptConfigChange?: boolean;
   /** Show a progress bar (stderr). */
   readonly progress?: boolean;
   readonly log?: (line: string) => void;
@@ -66,19 +73,79 @@ export function optimConfigOf(c: TrainConfig): OptimConfig {
   };
 }
 
-/** Keep the JSON lines of metrics.jsonl up to `step` (a resumed run rewrites what came after). */
-function truncateMetrics(path: string, step: number): void {
-  if (!existsSync(path)) return;
-  const keep = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "" && (JSON.parse(l) as { step: number }).step <= step);
-  writeFileSync(path, keep.map((l) => `${l}\n`).join(""));
+/** Training produced a non-finite loss: the weights are poisoned and are not checkpointed. */
+export class TrainingDivergedError extends HrmError {}
+
+/** The first non-finite loss metric of a step ("train/lm_loss" ...), or null when all are finite. */
+function nonFiniteLoss(metrics: Readonly<Record<string, number>>): string | null {
+  for (const [k, v] of Object.entries(metrics)) if (k.endsWith("loss") && !Number.isFinite(v)) return `${k} ${String(v)}`;
+  return null;
+}
+
+/** The checkpoint's training config parsed as today (defaults filled), or as stored when it no longer parses. */
+function storedTrainConfig(ck: LoadedCheckpoint): unknown {
+  try { return parseTrainConfig(ck.trainConfig); } catch { return ck.trainConfig; }
+}
+
+function noCheckpoint(runDir: string): UsageError {
+  return new UsageError(`--resume: run folder ${runDir} has no checkpoint to resume from; run without --resume to start a new run there`);
+}
+
+/**
+ * Load the newest readable checkpoint of the run into `model`: a newest one that cannot be read is
+ * skipped with a warning (the one before it is complete: checkpoints are written atomically).
+ */
+function loadLatestCheckpoint(runDir: string, model: ReasoningModel, log: (line: string) => void): LoadedCheckpoint {
+  const all = listCheckpoints(runDir);
+  if (all.length === 0) throw noCheckpoint(runDir);
+  const failures: string[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    try {
+      const ck = loadCheckpointInto(all[i]!, model);
+      const st = ck.state as Partial<LoadedCheckpoint["state"]> | null;
+      if (typeof st !== "object" || st === null || !Number.isInteger(st.step) || typeof st.loader !== "object" || st.rng === undefined) {
+        throw new CheckpointError(`${all[i]!}/state.json: expected step, rng and loader`);
+      }
+      if (failures.length > 0) log(`hrm train: warning: ${failures.join("; ")}; resuming from the previous complete checkpoint ${all[i]!}`);
+      return ck;
+    } catch (err) {
+      if (!(err instanceof CheckpointError) || /cannot resume a/.test(err.message)) throw err;
+      failures.push(`checkpoint ${all[i]!} is unreadable (${err.message})`);
+    }
+  }
+  throw new CheckpointError(`--resume: no readable checkpoint in ${runDir}: ${failures.join("; ")}`);
 }
 
 export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}): Promise<TrainSummary> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const t0 = performance.now();
+  checkRunDir(config.run_dir);
+  if (opts.resume && listCheckpoints(config.run_dir).length === 0) throw noCheckpoint(config.run_dir);
   const kernels = selectKernels(config.kernels, { log });
   const trainSplit = openDatasetSplit(config.data_path, "train");
-  const testSplit = existsSync(join(config.data_path, "test", "dataset.json")) ? openDatasetSplit(config.data_path, "test") : null;
+  let testSplit: OpenSplit | null = null;
+  let release: (() => void) | null = null;
+  try {
+    testSplit = existsSync(join(config.data_path, "test", "dataset.json")) ? openDatasetSplit(config.data_path, "test") : null;
+    mkdirSync(config.run_dir, { recursive: true });
+    release = acquireRunLock(config.run_dir, log);
+    return await trainLocked(config, opts, log, { t0, kernels, trainSplit, testSplit });
+  } finally {
+    release?.();
+    trainSplit.close();
+    testSplit?.close();
+  }
+}
+
+interface Prepared {
+  readonly t0: number;
+  readonly kernels: Kernels;
+  readonly trainSplit: OpenSplit;
+  readonly testSplit: OpenSplit | null;
+}
+
+async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (line: string) => void, prep: Prepared): Promise<TrainSummary> {
+  const { t0, kernels, trainSplit, testSplit } = prep;
   const modelConfig = modelConfigFor(config, trainSplit.metadata);
   const sched = trainSchedule(trainSplit.metadata, { epochs: config.epochs, evalInterval: config.eval_interval, globalBatchSize: config.global_batch_size });
   const totalSteps = config.max_steps > 0 ? config.max_steps : sched.totalSteps;
@@ -88,16 +155,23 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   const state = createTrainState(model, optim, totalSteps);
   const rng = new Rng(config.seed + 0x5eed); // exploration draws
   const loader = new PuzzleLoader(trainSplit, { seed: config.seed, globalBatchSize: config.global_batch_size, epochsPerIter: sched.epochsPerIter });
-  mkdirSync(config.run_dir, { recursive: true });
   const metricsPath = join(config.run_dir, "metrics.jsonl");
 
   let position: LoaderPosition = { iteration: 0, batch: 0 };
   let elapsedBefore = 0;
   let evalSeconds = 0; // wall time spent evaluating (not training); the time budget counts training only
   let resumedFrom: string | null = null;
-  const latest = opts.resume ? listCheckpoints(config.run_dir).at(-1) : undefined;
-  if (latest !== undefined) {
-    const ck = loadCheckpointInto(latest, model);
+  let evaluatedAt = -1; // the step of the last evaluation on record
+  if (opts.resume) {
+    const ck = loadLatestCheckpoint(config.run_dir, model, log);
+    const latest = ck.dir;
+    const stored = storedTrainConfig(ck);
+    if (typeof stored !== "object" || stored === null) log(`hrm train: warning: ${latest}/config.json holds no training config; cannot check it against this one`);
+    const changes = typeof stored === "object" && stored !== null ? hyperParameterChanges(stored, config) : [];
+    if (changes.length > 0 && opts.acceptConfigChange !== true) {
+      throw new UsageError(`--resume: the config differs from checkpoint ${latest}: ${formatChanges(changes)}; pass --accept-config-change to continue with the new values, or resume with the old ones`);
+    }
+    if (changes.length > 0) log(`hrm train: resuming with a changed config (accepted): ${formatChanges(changes)}`);
     state.adam.expAvg.set(ck.expAvg);
     state.adam.expAvgSq.set(ck.expAvgSq);
     state.adam.step = ck.state.adamStep;
@@ -113,9 +187,11 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
     elapsedBefore = ck.state.elapsedSeconds;
     evalSeconds = ck.state.evalSeconds ?? 0;
     resumedFrom = latest;
-    truncateMetrics(metricsPath, state.step);
+    const { torn, evalAtStep } = truncateMetrics(metricsPath, state.step);
+    if (torn.length > 0) log(`hrm train: warning: ${metricsPath}: dropped ${torn.length} incomplete line(s) (line ${torn.join(", ")}; a write cut short)`);
+    if (evalAtStep) evaluatedAt = state.step; // evaluated before that checkpoint was written
     log(`hrm train: resumed from ${latest} (step ${state.step})`);
-  } else if (!opts.resume || !existsSync(metricsPath)) {
+  } else {
     writeFileSync(metricsPath, "");
   }
   writeFileSync(join(config.run_dir, "config.json"), JSON.stringify({ train: config, model: modelConfig }, null, 2));
@@ -128,14 +204,14 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   const bar = opts.progress ? new ProgressBar({ total: totalSteps, label: "train", unit: "steps", initial: state.step }) : null;
   bar?.update(state.step);
   let lastEval: EvalResult | null = null;
-  let lastEvalStep = -1;
+  let lastEvalStep = evaluatedAt;
   let lastCheckpoint: string | null = null;
   const checkpoint = (): void => {
     if (lastCheckpoint !== null && lastCheckpoint.endsWith(checkpointName(state.step))) return;
     lastCheckpoint = saveCheckpoint(config.run_dir, config, state, { rng: rng.getState(), loader: position, elapsedSeconds: elapsed(), evalSeconds }, config.keep_checkpoints);
   };
   const evaluate = (): void => {
-    if (testSplit === null) return;
+    if (testSplit === null || lastEvalStep === state.step) return; // once per step (also across a resume)
     const e0 = performance.now();
     lastEval = withEvalWeights(state, () => evalOnce(ctx, model, testSplit, config));
     evalSeconds += (performance.now() - e0) / 1000;
@@ -155,13 +231,20 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
       if (it + 1 === position.iteration && bi <= position.batch) continue; // consumed before the checkpoint
       if (state.step >= totalSteps) { stop = true; break; }
       const r = trainStep(ctx, state, toModelBatch(lb), optim, rng);
+      const bad = nonFiniteLoss(r.metrics);
+      if (bad !== null) {
+        bar?.finish();
+        throw new TrainingDivergedError(`training diverged at step ${state.step}: ${bad}; no checkpoint written for these weights ` +
+          `(last checkpoint: ${lastCheckpoint ?? listCheckpoints(config.run_dir).at(-1) ?? "none"}). Check that the labels are within the vocabulary (vocab_size ${modelConfig.vocab_size}) or lower lr (${config.lr})`);
+      }
       position = { iteration: it + 1, batch: bi };
       appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), ...r.metrics })}\n`);
       // accuracy is measured on rows that halted this step (official metric); show the latest such step
       if ((r.metrics["train/count"] ?? 0) > 0) shown = { acc: r.metrics["train/accuracy"] ?? 0, exact: r.metrics["train/exact_accuracy"] ?? 0 };
       bar?.update(state.step, { loss: (r.metrics["train/lm_loss"] ?? 0).toFixed(3), acc: shown.acc.toFixed(3), exact: shown.exact.toFixed(3) });
-      if (config.checkpoint_every_steps > 0 && state.step % config.checkpoint_every_steps === 0) checkpoint();
+      // evaluate before checkpointing: a process killed right after a checkpoint has its evaluation on record
       if (config.eval_every_steps > 0 && state.step % config.eval_every_steps === 0) evaluate();
+      if (config.checkpoint_every_steps > 0 && state.step % config.checkpoint_every_steps === 0) checkpoint();
       if (config.max_minutes > 0 && trainElapsed() >= config.max_minutes * 60) { stop = true; log(`\nhrm train: time budget of ${config.max_minutes} min reached at step ${state.step}`); break; }
     }
     if (!stop) {
@@ -173,8 +256,6 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
   if (lastEvalStep !== state.step) evaluate();
   checkpoint();
   writeCurves(config.run_dir);
-  trainSplit.close();
-  testSplit?.close();
   return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: lastCheckpoint, resumedFrom, modelConfig, numParameters: model.params.numParameters };
 }
 
