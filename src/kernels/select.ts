@@ -3,7 +3,7 @@
 // else reference.
 import { ConfigError } from "../engine/errors.js";
 import type { Kernels } from "./kernels.js";
-import { loadNativeKernels, nativeLoadError } from "./native/index.js";
+import { loadNativeKernels, nativeInfo, nativeLoadError } from "./native/index.js";
 import { referenceKernels } from "./reference/index.js";
 import { loadWasmKernels, wasmLoadError } from "./wasm/index.js";
 
@@ -78,4 +78,12 @@ export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Ke
       throw new RangeError(`selectKernels: unknown backend "${String(never)}"; valid: ${backendChoices.join(", ")}`);
     }
   }
+}
+
+/**
+ * Whether `kernels` multiply bfloat16 natively (the native backend with oneDNN's bf16 path: AVX-512 BF16 or
+ * AMX), where a bf16 forward is faster than f32; elsewhere bf16 products are emulated on f32 units.
+ */
+export function nativeBf16(kernels: Kernels): boolean {
+  return kernels.name === "native" && nativeInfo()?.bf16 === "onednn-bf16";
 }

@@ -21,7 +21,8 @@ export interface ArchConfig {
   readonly pos_encodings: PosEncodings;
   readonly halt_max_steps: number;
   readonly halt_exploration_prob: number;
-  readonly forward_dtype: ForwardDtype;
+  /** "auto": bfloat16 where the kernels multiply bf16 natively (oneDNN on AVX-512 BF16 / AMX), else float32. */
+  readonly forward_dtype: ForwardDtype | "auto";
   readonly rms_norm_eps: number;
   readonly rope_theta: number;
   readonly loss_type: LossType;
@@ -80,7 +81,7 @@ const archFields: Record<keyof ArchConfig, Kind> = {
   name: { enum: ["hrm", "trm"] }, mlp_t: "bool", puzzle_emb_len: "nonnegint",
   H_cycles: "posint", L_cycles: "posint", H_layers: "nonnegint", L_layers: "posint", hidden_size: "posint", num_heads: "posint",
   expansion: "num", puzzle_emb_ndim: "nonnegint", pos_encodings: { enum: ["rope", "learned", "none"] }, halt_max_steps: "posint",
-  halt_exploration_prob: "prob", forward_dtype: { enum: ["float32", "bfloat16"] }, rms_norm_eps: "num", rope_theta: "num",
+  halt_exploration_prob: "prob", forward_dtype: { enum: ["float32", "bfloat16", "auto"] }, rms_norm_eps: "num", rope_theta: "num",
   loss_type: { enum: lossTypes }, no_ACT_continue: "bool",
 };
 /** Keys that may be left out (added after configs were first written); everything else is required. */

@@ -9,7 +9,7 @@ import { makeCtx } from "../engine/context.js";
 import type { Ctx } from "../engine/context.js";
 import { Rng } from "../engine/rng.js";
 import type { Kernels } from "../kernels/kernels.js";
-import { selectKernels } from "../kernels/select.js";
+import { nativeBf16, selectKernels } from "../kernels/select.js";
 import { PuzzleLoader, trainSchedule } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
 import { openDatasetSplit } from "../data/split-reader.js";
@@ -26,6 +26,7 @@ import type { TrainConfig } from "./config.js";
 import { parseTrainConfig } from "./config.js";
 import { writeCurves } from "./curves.js";
 import { truncateMetrics } from "./metrics-file.js";
+import { sweepStaleTemps } from "../util/atomic.js";
 import { acquireRunLock, checkRunDir } from "./run-lock.js";
 import type { OptimConfig, TrainState } from "./step.js";
 import { createTrainState, trainStep } from "./step.js";
@@ -55,8 +56,13 @@ export interface TrainSummary {
 export type DataShapes = Pick<OpenSplit["metadata"], "seq_len" | "vocab_size" | "num_puzzle_identifiers">;
 
 /** The model config of a training config on a dataset of these shapes (data fields from its metadata). */
-export function modelConfigFor(config: TrainConfig, m: DataShapes): ModelConfig {
-  const { loss_type: _loss, name, mlp_t, puzzle_emb_len, ...arch } = config.arch;
+/**
+ * The model config of a training config on a dataset. `bf16Native` resolves `forward_dtype: "auto"`:
+ * bfloat16 when the kernels multiply bf16 natively (see nativeBf16), else float32.
+ */
+export function modelConfigFor(config: TrainConfig, m: DataShapes, bf16Native = false): ModelConfig {
+  const { loss_type: _loss, name, mlp_t, puzzle_emb_len, forward_dtype: dtype, ...rest } = config.arch;
+  const arch = { ...rest, forward_dtype: dtype === "auto" ? (bf16Native ? "bfloat16" : "float32") : dtype };
   const data = { batch_size: config.global_batch_size, seq_len: m.seq_len, vocab_size: m.vocab_size, num_puzzle_identifiers: m.num_puzzle_identifiers };
   if (name === "trm") return parseModelConfig({ ...arch, mlp_t, puzzle_emb_len, ...data }, "trm", "training config arch (trm)");
   if (mlp_t) throw new ConfigError(`config: "arch.mlp_t" is a TRM option; set arch.name=trm to use it`);
@@ -129,6 +135,8 @@ export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}):
     testSplit = existsSync(join(config.data_path, "test", "dataset.json")) ? openDatasetSplit(config.data_path, "test") : null;
     mkdirSync(config.run_dir, { recursive: true });
     release = acquireRunLock(config.run_dir, log);
+    // checkpoints half-written by a trainer that was killed (its pid is gone): ours to clean, under the lock
+    for (const p of sweepStaleTemps(join(config.run_dir, "checkpoints"))) log(`hrm train: removed ${p} (left by a trainer that was killed mid-write)`);
     return await trainLocked(config, opts, log, { t0, kernels, trainSplit, testSplit });
   } finally {
     release?.();
@@ -146,7 +154,7 @@ interface Prepared {
 
 async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (line: string) => void, prep: Prepared): Promise<TrainSummary> {
   const { t0, kernels, trainSplit, testSplit } = prep;
-  const modelConfig = modelConfigFor(config, trainSplit.metadata);
+  const modelConfig = modelConfigFor(config, trainSplit.metadata, nativeBf16(kernels));
   const sched = trainSchedule(trainSplit.metadata, { epochs: config.epochs, evalInterval: config.eval_interval, globalBatchSize: config.global_batch_size });
   const totalSteps = config.max_steps > 0 ? config.max_steps : sched.totalSteps;
   const optim = optimConfigOf(config);
@@ -201,7 +209,10 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
   const ctx = makeCtx(kernels);
   const elapsed = (): number => elapsedBefore + (performance.now() - t0) / 1000;
   const trainElapsed = (): number => elapsed() - evalSeconds;
-  const bar = opts.progress ? new ProgressBar({ total: totalSteps, label: "train", unit: "steps", initial: state.step }) : null;
+  const bar = opts.progress ? new ProgressBar({
+    total: totalSteps, label: "train", unit: "steps", initial: state.step,
+    remaining: config.max_minutes > 0 ? () => config.max_minutes * 60 - trainElapsed() : undefined,
+  }) : null;
   bar?.update(state.step);
   let lastEval: EvalResult | null = null;
   let lastEvalStep = evaluatedAt;

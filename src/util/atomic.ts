@@ -99,10 +99,10 @@ function pidAlive(pid: number): boolean {
 
 /**
  * Remove `<baseName>.tmp-<pid>` and `<baseName>.old-<pid>` siblings in `parentDir` (left by a
- * process killed mid-write) whose process is gone. Returns the removed paths; a missing or
- * unreadable `parentDir` removes nothing.
+ * process killed mid-write) whose process is gone; without `baseName`, those of any name (a run's
+ * checkpoints folder). Returns the removed paths; a missing or unreadable `parentDir` removes nothing.
  */
-export function sweepStaleTemps(parentDir: string, baseName: string): string[] {
+export function sweepStaleTemps(parentDir: string, baseName?: string): string[] {
   let names: string[];
   try {
     names = readdirSync(parentDir);
@@ -111,8 +111,8 @@ export function sweepStaleTemps(parentDir: string, baseName: string): string[] {
   }
   const removed: string[] = [];
   for (const name of names) {
-    if (!name.startsWith(baseName + ".")) continue;
-    const m = /^\.(?:tmp|old)-(\d+)$/.exec(name.slice(baseName.length));
+    if (baseName !== undefined && !name.startsWith(baseName + ".")) continue;
+    const m = baseName !== undefined ? /^\.(?:tmp|old)-(\d+)$/.exec(name.slice(baseName.length)) : /\.(?:tmp|old)-(\d+)$/.exec(name);
     if (m === null) continue;
     const pid = Number(m[1]);
     if (!Number.isSafeInteger(pid) || pid <= 0 || pidAlive(pid)) continue;

@@ -23,6 +23,11 @@ export interface ProgressOptions {
   readonly now?: () => number;
   /** Work already done before this bar started (a resumed run): shown, but not counted in rate and ETA. */
   readonly initial?: number;
+  /**
+   * Seconds until the job stops for another reason than reaching `total` (a time budget), or NaN: the ETA is
+   * the earlier of the two, so a time-limited run does not show the days its full step count would take.
+   */
+  readonly remaining?: () => number;
 }
 
 export type ProgressExtra = Readonly<Record<string, string | number>>;
@@ -100,7 +105,9 @@ export class ProgressBar {
     const elapsed = (this.now() - this.start) / 1000;
     const rate = elapsed > 0 ? (this.done - (this.opts.initial ?? 0)) / elapsed : NaN;
     const known = total > 0;
-    const eta = !known ? NaN : this.done >= total ? 0 : rate > 0 ? (total - this.done) / rate : NaN;
+    const etaTotal = !known ? NaN : this.done >= total ? 0 : rate > 0 ? (total - this.done) / rate : NaN;
+    const left = this.opts.remaining?.() ?? NaN;
+    const eta = Number.isFinite(left) ? Math.max(0, Number.isFinite(etaTotal) ? Math.min(etaTotal, left) : left) : etaTotal;
     const parts = [
       ...(label ? [label] : []),
       known ? `${this.done}/${total} (${((100 * this.done) / total).toFixed(1)}%)` : `${this.done}`,

@@ -62,4 +62,13 @@ describe("atomic output", () => {
     assert.deepEqual(told, [join(parent, `ds.tmp-${dead}`)]);
     assert.equal(existsSync(join(parent, `ds.tmp-${dead}`)), false);
   });
+
+  it("without a base name, sweeps every <name>.tmp-<pid> of a dead process (a run's checkpoints folder)", () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const parent = join(tmp.dir, "checkpoints");
+    mkdirSync(parent);
+    for (const n of [`step_0000005.tmp-${dead}`, `step_0000010.tmp-${dead}`, `step_0000010.tmp-${process.pid}`, "step_0000005"]) mkdirSync(join(parent, n));
+    assert.deepEqual(sweepStaleTemps(parent).sort(), [join(parent, `step_0000005.tmp-${dead}`), join(parent, `step_0000010.tmp-${dead}`)]);
+    assert.deepEqual(readdirSync(parent).sort(), ["step_0000005", `step_0000010.tmp-${process.pid}`]);
+  });
 });

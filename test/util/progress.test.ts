@@ -33,6 +33,18 @@ describe("ProgressBar", () => {
     assert.equal(bar.line(), "train  650/1000 (65.0%)  5.0 steps/s  elapsed 00:10  eta 01:10");
   });
 
+  it("a time budget: the ETA is the time left when that comes before the last step", () => {
+    let t = 0;
+    const bar = new ProgressBar({ total: 156250, label: "train", unit: "steps", stream: fakeStream(false), now: () => t, remaining: () => 720 - t / 1000 });
+    t = 60_000;
+    bar.update(48);
+    assert.equal(bar.line(), "train  48/156250 (0.0%)  0.80 steps/s  elapsed 01:00  eta 11:00");
+    const short = new ProgressBar({ total: 100, stream: fakeStream(false), now: () => t, remaining: () => 1e6 });
+    t = 70_000;
+    short.update(70);
+    assert.match(short.line(), /eta 00:04$/, "the step count still decides when it comes first");
+  });
+
   it("redraws one line on a TTY and ends it on finish", () => {
     let t = 0;
     const s = fakeStream(true);
