@@ -10,7 +10,7 @@ import { Rng } from "../src/engine/rng.js";
 import type { KernelName, Kernels, MatmulDims } from "../src/kernels/kernels.js";
 import { kernelNames } from "../src/kernels/kernels.js";
 import type { BackendChoice } from "../src/kernels/select.js";
-import { selectKernels } from "../src/kernels/select.js";
+import { cliKernels } from "../src/cli/kernels-option.js";
 import { actForward, initialCarry } from "../src/model/act.js";
 import { parseHrmConfig } from "../src/model/hrm/config.js";
 import { parseTrmConfig } from "../src/model/trm/config.js";
@@ -19,7 +19,7 @@ import type { ModelConfig } from "../src/model/model.js";
 import { createModel, familyOf, parseModelConfig } from "../src/model/model.js";
 import { createTrainState, trainStep } from "../src/train/step.js";
 import type { OptimConfig } from "../src/train/step.js";
-import { randomBatch } from "../src/train/synthetic.js";
+import { randomBatch } from "../test/helpers/random-batch.js";
 import { parseArgs } from "../src/cli/args.js";
 import { parseTrainConfig } from "../src/train/config.js";
 import { presetConfig, presetNames as trainingPresetNames } from "../src/train/presets.js";
@@ -144,7 +144,7 @@ function isolatedRate(k: Kernels, shapes: Iterable<MatmulDims>): number {
 }
 
 export function benchModel(config: ModelConfig, backend: BackendChoice, mode: "train" | "infer", reps: number, warmup = 1): BenchResult {
-  const { kernels, stats } = countingKernels(selectKernels(backend));
+  const { kernels, stats } = countingKernels(cliKernels(backend));
   const rng = new Rng(0);
   const model = createModel(config, rng);
   // TRM's official step ends with the EMA update (pretrain.py, ema=True in every published run)

@@ -35,7 +35,7 @@ export { trainRun } from "./train/trainer.js";
 export { parseTrainConfig } from "./train/config.js";
 export type { TrainConfig } from "./train/config.js";
 export { presetConfig, presetNames } from "./train/presets.js";
-export { loadCheckpointModel } from "./train/checkpoint.js";
+export { loadCheckpointModel } from "./io/checkpoint-model-node.js";
 export { evaluateSplit } from "./eval/evaluate.js";
 export { solvePuzzle } from "./solve/solve.js";
 export type { SolveResult } from "./solve/solve.js";

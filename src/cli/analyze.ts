@@ -8,19 +8,20 @@ import { makeCtx } from "../engine/context.js";
 import { Rng } from "../engine/rng.js";
 import type { SplitName } from "../data/format.js";
 import { openDatasetSplit } from "../data/split-reader.js";
-import { backendChoices, selectKernels } from "../kernels/select.js";
+import { backendChoices } from "../kernels/select.js";
+import { cliKernels } from "./kernels-option.js";
 import type { BackendChoice } from "../kernels/select.js";
 import { createModel } from "../model/model.js";
 import { DEFAULT_PROTOCOL, PROTOCOLS, parseProtocol } from "../analysis/collect.js";
 import { PR_PICTURE_OPTIONS, prPanels } from "../analysis/pr-picture.js";
 import { DEFAULT_SCALING_AT, formatPrTable, participationReport } from "../analysis/pr-report.js";
-import { loadCheckpointModel } from "../train/checkpoint.js";
+import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { renderCurvesPng, renderCurvesSvg } from "../viz/curves.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { expectOutputFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
@@ -85,7 +86,7 @@ export const command: Command = {
     const scalingAt = parseScaling(o["scaling"] as string);
     const backend = o["kernels"];
     if (!(backendChoices as readonly unknown[]).includes(backend)) throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(backend)}`);
-    const kernels = selectKernels(backend as BackendChoice);
+    const kernels = cliKernels(backend as BackendChoice);
     const out = o["out"] as string, dir = o["checkpoint"], data = o["data"];
     expectOutputFolder(out, "--out", UsageError); // before the work, not after it
 

@@ -7,7 +7,7 @@ import { checkReference } from "../parity/replay.js";
 import type { Replay } from "../parity/replay.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { kernelsFromOption, kernelOptionSpec } from "./kernels-option.js";
 
 const specs: Record<string, OptionSpec> = {

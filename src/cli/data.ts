@@ -13,7 +13,7 @@ import { ProgressBar } from "../util/progress.js";
 import { renderPanelsPng, renderPanelsSvg, renderPanelsText } from "../viz/grid-render.js";
 import { detectKind, examplePanels } from "../viz/puzzle-panels.js";
 import { type OptionSpec, type OptionValues, formatHelp, parseArgs } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 
 const COMMON: Record<string, OptionSpec> = {
   out: { kind: "string", help: "output dataset folder (written atomically)" },

@@ -10,11 +10,11 @@ import { buildSudokuDataset } from "../data/sudoku/build.js";
 import { generateSudoku, sudokuCsv } from "../data/sudoku/generate.js";
 import type { GeneratedSudoku } from "../data/sudoku/generate.js";
 import { boardToString } from "../data/sudoku/grid.js";
-import { selectKernels } from "../kernels/select.js";
+import { cliKernels } from "./kernels-option.js";
 import { sudokuToTokens } from "../solve/codecs.js";
 import { renderTrace } from "../solve/render.js";
 import { solvePuzzle } from "../solve/solve.js";
-import { loadCheckpointModel } from "../train/checkpoint.js";
+import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { mergeConfig, parseTrainConfig } from "../train/config.js";
 import { presetConfig } from "../train/presets.js";
 import { trainRun } from "../train/trainer.js";
@@ -29,7 +29,7 @@ import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { expectReplaceableFolder } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {
@@ -94,10 +94,11 @@ export const command: Command = {
       data_path: join(out, "data"), run_dir: join(out, "run"), max_minutes: o["minutes"], seed, kernels: o["kernels"],
       eval_every_steps: DEMO_EVAL_EVERY, eval_max_examples: Math.min(100, o["test-puzzles"] as number), checkpoint_every_steps: DEMO_EVAL_EVERY,
     }));
-    const summary = await trainRun(config, { progress: true });
+    const kernels = cliKernels(config.kernels);
+    const summary = await trainRun(config, kernels, { progress: true });
     // the held-out figure: every generated test puzzle, the weights evaluation uses (EMA when the run kept one)
     const model = loadCheckpointModel(summary.checkpoint!);
-    const ctx = makeCtx(selectKernels(config.kernels));
+    const ctx = makeCtx(kernels);
     const testSplit = openDatasetSplit(join(out, "data"), "test");
     const bar2 = new ProgressBar({ total: test.length, label: "held-out eval", unit: "puzzles" });
     const final = evaluateSplit(ctx, model, testSplit, { batchSize: 64, lossType: config.arch.loss_type, onBatch: (d) => bar2.update(d) });

@@ -5,7 +5,7 @@ import { UsageError } from "../engine/errors.js";
 import { describeModel, exportOfficialCheckpoint } from "../io/official.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { expectOutputFile } from "./paths.js";
 import { weightsFromOption } from "./weights-option.js";
 

@@ -1,10 +1,11 @@
 // `hrm freeze`: a run checkpoint -> an inference folder (config.json + model.safetensors) holding the
 // weights to run (the EMA copy when the run kept one, else the live weights): what the web page ships.
 import { UsageError } from "../engine/errors.js";
-import { loadCheckpointModel, loadedWeights, writeInferenceCheckpoint } from "../train/checkpoint.js";
+import { writeInferenceCheckpoint } from "../train/checkpoint.js";
+import { loadCheckpointModel, loadedWeights } from "../io/checkpoint-model-node.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { expectReplaceableFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 

@@ -6,7 +6,7 @@ import { describeModel, importOfficialCheckpoint, OFFICIAL_TRM_ARCH_NAME } from 
 import { newModel } from "../model/model.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {

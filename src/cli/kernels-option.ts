@@ -2,7 +2,7 @@
 import { UsageError } from "../engine/errors.js";
 import type { Kernels } from "../kernels/kernels.js";
 import type { BackendChoice } from "../kernels/select.js";
-import { backendChoices, selectKernels } from "../kernels/select.js";
+import { backendChoices, parseThreadCount, selectKernels } from "../kernels/select.js";
 import type { OptionSpec } from "./args.js";
 
 export const kernelOptionSpec: OptionSpec = {
@@ -15,5 +15,14 @@ export function kernelsFromOption(value: unknown): Kernels {
   if (typeof value !== "string" || !(backendChoices as readonly string[]).includes(value)) {
     throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(value)}`);
   }
-  return selectKernels(value as BackendChoice);
+  return cliKernels(value as BackendChoice);
+}
+
+/**
+ * The kernels a command runs on: `choice`, with the native backend's thread count from the HRM_NUM_THREADS
+ * environment variable when set (read here, in the CLI, and nowhere in the library).
+ */
+export function cliKernels(choice: BackendChoice, log?: (msg: string) => void): Kernels {
+  const threads = parseThreadCount(process.env["HRM_NUM_THREADS"]);
+  return selectKernels(choice, { ...(threads !== undefined ? { threads } : {}), ...(log !== undefined ? { log } : {}) });
 }

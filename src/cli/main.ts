@@ -1,12 +1,7 @@
 #!/usr/bin/env node
 // The `hrm` command: a thin dispatcher over subcommand modules (one file each in src/cli/).
+import type { Command } from "./command.js";
 import { HrmError, UsageError } from "../engine/errors.js";
-
-/** A subcommand: parses its own argv and returns the process exit code. */
-export interface Command {
-  readonly summary: string;
-  run(argv: string[]): Promise<number>;
-}
 
 // Subcommands are loaded lazily so that `hrm --help` stays fast.
 const commands: Record<string, () => Promise<Command>> = {

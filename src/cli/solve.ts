@@ -16,12 +16,12 @@ import type { Highlight, TaskKind } from "../solve/render.js";
 import { renderTrace } from "../solve/render.js";
 import type { Halting, SolveInput, SolveResult } from "../solve/solve.js";
 import { solvePuzzle, traceToJson } from "../solve/solve.js";
-import { loadCheckpointModel } from "../train/checkpoint.js";
+import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { solveSudokuTta } from "../eval/sudoku-tta.js";
 
 const specs: Record<string, OptionSpec> = {

@@ -1,4 +1,5 @@
 // `hrm train`: train from a preset and/or a JSON config file, with key=value overrides; --resume continues.
+import { cliKernels } from "./kernels-option.js";
 import { readFileSync } from "node:fs";
 import { ConfigError, UsageError } from "../engine/errors.js";
 import { mergeConfig, overrideToPatch, parseTrainConfig } from "../train/config.js";
@@ -6,7 +7,7 @@ import { presetConfig, presetNames } from "../train/presets.js";
 import { trainRun } from "../train/trainer.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { OptionSpec } from "./args.js";
-import type { Command } from "./main.js";
+import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
 
 const specs: Record<string, OptionSpec> = {
@@ -60,7 +61,7 @@ export const command: Command = {
     if (args.options["print-config"]) { console.log(JSON.stringify(config, null, 2)); return 0; }
     const resume = args.options["resume"] as boolean, acceptConfigChange = args.options["accept-config-change"] as boolean;
     if (acceptConfigChange && !resume) throw new UsageError("--accept-config-change only applies with --resume");
-    const summary = await trainRun(config, { resume, acceptConfigChange, progress: args.options["progress"] as boolean });
+    const summary = await trainRun(config, cliKernels(config.kernels), { resume, acceptConfigChange, progress: args.options["progress"] as boolean });
     if (args.options["json"]) console.log(JSON.stringify(summary, null, 1));
     else console.log(`trained ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; checkpoint ${summary.checkpoint}; curves in ${summary.runDir}/curves.png`);
     return 0;

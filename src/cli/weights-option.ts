@@ -1,6 +1,6 @@
 // The --weights option shared by commands that load a checkpoint: the EMA copy or the live weights.
 import { UsageError } from "../engine/errors.js";
-import type { WeightChoice } from "../train/checkpoint.js";
+import type { WeightChoice } from "../io/checkpoint-model-node.js";
 import type { OptionSpec } from "./args.js";
 
 export const weightsOptionSpec: OptionSpec = {

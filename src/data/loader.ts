@@ -36,6 +36,18 @@ export interface Batch {
   readonly effectiveSize: number;
 }
 
+/** What the model reads of a batch: token ids, labels (−100 where ignored) and puzzle identifiers. */
+export interface ModelInputs {
+  readonly inputs: Int32Array;
+  readonly labels: Int32Array;
+  readonly puzzleIdentifiers: Int32Array;
+}
+
+/** The model's part of a loader batch (both row-major). */
+export function toModelBatch(b: Batch): ModelInputs {
+  return { inputs: b.inputs, labels: b.labels, puzzleIdentifiers: b.puzzleIdentifiers };
+}
+
 /** Example rows of one global train batch and the puzzle each row came from. */
 export interface PlannedBatch {
   readonly examples: Int32Array;

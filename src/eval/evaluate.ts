@@ -9,11 +9,9 @@ import type { ActMetrics, LossType } from "../losses/act-loss-head.js";
 import { actLossHead } from "../losses/act-loss-head.js";
 import { sigmoid } from "../losses/bce.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
-import type { Batch as ModelBatch } from "../model/act.js";
 import { actForward, initialCarry } from "../model/act.js";
 import type { ReasoningModel } from "../model/model.js";
-import type { Batch as LoaderBatch } from "../data/loader.js";
-import { PuzzleLoader } from "../data/loader.js";
+import { PuzzleLoader, toModelBatch } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
 
 export interface SegmentStats {
@@ -55,11 +53,6 @@ export interface FinalSegment {
   readonly logits: ArrayLike<number>;
   /** [B]. */
   readonly qHalt: ArrayLike<number>;
-}
-
-/** Model batch from a loader batch (both row-major, labels already −100 for ignored). */
-export function toModelBatch(b: LoaderBatch): ModelBatch {
-  return { inputs: b.inputs, labels: b.labels, puzzleIdentifiers: b.puzzleIdentifiers };
 }
 
 export function evaluateSplit(outer: Ctx, model: ReasoningModel, split: OpenSplit, opts: EvalOptions): EvalResult {

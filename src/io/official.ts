@@ -29,7 +29,7 @@ import { familyOf, parseFamily, parseModelConfig } from "../model/model.js";
 import type { TrmConfig } from "../model/trm/config.js";
 import { deriveTrmDims, isTrmConfig, parseTrmConfig } from "../model/trm/config.js";
 import { trmParamSpecs } from "../model/trm/params.js";
-import type { WeightChoice } from "../train/checkpoint.js";
+import type { WeightChoice } from "./checkpoint-model-node.js";
 import { buildDirAtomic, writeFileAtomicSync } from "../util/atomic.js";
 import { COMPILED_PREFIX, bareKey, loadModelTensors, modelTensors } from "./model-weights.js";
 import { clipText } from "./message-text.js";

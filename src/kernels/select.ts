@@ -11,10 +11,7 @@ export const backendChoices = ["auto", "reference", "native", "wasm"] as const;
 export type BackendChoice = (typeof backendChoices)[number];
 
 export interface SelectOptions {
-  /**
-   * Threads for the native backend. Default: the HRM_NUM_THREADS environment variable if set (read here,
-   * the loader layer, and nowhere else), else the number of cores.
-   */
+  /** Threads for the native backend (default: the number of cores; the CLI reads HRM_NUM_THREADS). */
   readonly threads?: number;
   /** Addon file to load instead of the built one (tests). */
   readonly addonPath?: string;
@@ -54,7 +51,7 @@ export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Ke
     }
     case "native":
     case "auto": {
-      const threads = opts.threads ?? parseThreadCount(process.env["HRM_NUM_THREADS"]);
+      const threads = opts.threads;
       const native = loadNativeKernels({
         ...(threads !== undefined ? { threads } : {}),
         ...(opts.addonPath !== undefined ? { addonPath: opts.addonPath } : {}),

@@ -13,7 +13,7 @@ import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import type { Rng } from "../engine/rng.js";
 import { Tensor } from "../engine/tensor.js";
-import type { Mode } from "./hrm/embeddings.js";
+import type { Mode } from "./mode.js";
 import type { InnerCarry, TraceFn } from "./hrm/inner.js";
 import type { PuzzleLocal } from "./hrm/puzzle-embedding.js";
 import type { ReasoningModel } from "./model.js";

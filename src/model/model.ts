@@ -5,7 +5,7 @@ import { ConfigError } from "../engine/errors.js";
 import type { Rng } from "../engine/rng.js";
 import type { HrmConfig } from "./hrm/config.js";
 import { parseHrmConfig } from "./hrm/config.js";
-import type { Mode } from "./hrm/embeddings.js";
+import type { Mode } from "./mode.js";
 import type { InnerCarry, InnerData, InnerOutput, TraceFn } from "./hrm/inner.js";
 import { innerForward } from "./hrm/inner.js";
 import { HrmModel } from "./hrm/model.js";

@@ -16,7 +16,7 @@ import { softmaxCrossEntropy } from "../losses/softmax-ce.js";
 import { logStablemax, stablemaxCrossEntropy } from "../losses/stablemax-ce.js";
 import type { ActCarry, ActResult, Batch, ExplorationDraws } from "../model/act.js";
 import { actForward, initialCarry } from "../model/act.js";
-import type { Mode } from "../model/hrm/embeddings.js";
+import type { Mode } from "../model/mode.js";
 import { inputEmbeddings } from "../model/hrm/embeddings.js";
 import type { ReasoningModel } from "../model/model.js";
 import { newModel, parseFamily, parseModelConfig } from "../model/model.js";

@@ -7,7 +7,7 @@
 //   optimizer.safetensors  AdamATan2 exp_avg / exp_avg_sq (flat, model.parameters() order)
 //   carry.safetensors  the persistent training carry (z_H, z_L, steps, halted, current data)
 //   state.json         step, Adam step, RNG states, loader position
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CheckpointError } from "../engine/errors.js";
 import type { RngState } from "../engine/rng.js";
@@ -17,8 +17,9 @@ import type { StoredTensor } from "../io/safetensors.js";
 import { toFloat32, toInt32 } from "../io/safetensors.js";
 import { readSafetensors, writeSafetensors } from "../io/safetensors-node.js";
 import type { ActCarry } from "../model/act.js";
-import type { ModelConfig, ReasoningModel } from "../model/model.js";
-import { familyOf, newModel, parseFamily, parseModelConfig } from "../model/model.js";
+import type { ReasoningModel } from "../model/model.js";
+import { familyOf } from "../model/model.js";
+import { EMA_FILE, checkpointModelConfig, hasEmaWeights, readEmaShadow, readJson } from "../io/checkpoint-model-node.js";
 import type { TrainState } from "./step.js";
 
 export interface LoaderPosition {
@@ -111,17 +112,6 @@ export function saveCheckpoint(runDir: string, trainConfig: unknown, state: Trai
   return final;
 }
 
-function readJson(path: string): unknown {
-  if (!existsSync(path)) throw new CheckpointError(`checkpoint file ${path} is missing`);
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new CheckpointError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
-const EMA_FILE = "ema.safetensors";
-
 /** The EMA shadow under the official names of the Adam parameters it covers. */
 function emaTensors(model: ReasoningModel, shadow: Float32Array): Map<string, StoredTensor> {
   const out = new Map<string, StoredTensor>();
@@ -131,50 +121,6 @@ function emaTensors(model: ReasoningModel, shadow: Float32Array): Map<string, St
     off += p.size;
   }
   return out;
-}
-
-/** Read ema.safetensors into a flat shadow laid out as model.params.flat. */
-function readEmaShadow(dir: string, model: ReasoningModel): Float32Array {
-  const path = join(dir, EMA_FILE);
-  const tensors = readSafetensors(path).tensors;
-  const shadow = new Float32Array(model.params.flat.length);
-  let off = 0;
-  for (const p of model.params.adam) {
-    const t = tensors.get(`model.inner.${p.name!}`);
-    if (t === undefined || t.data.length !== p.size) throw new CheckpointError(`${path}: expected "model.inner.${p.name!}" with ${p.size} values`);
-    shadow.set(toFloat32(t), off);
-    off += p.size;
-  }
-  return shadow;
-}
-
-/** Whether a checkpoint folder holds EMA weights. */
-export function hasEmaWeights(dir: string): boolean {
-  return existsSync(join(dir, EMA_FILE));
-}
-
-/** The model family and config stored in a checkpoint folder (HRM when it names no family: older folders). */
-export function checkpointModelConfig(dir: string): ModelConfig {
-  const cfg = readJson(join(dir, "config.json")) as { model?: unknown; model_family?: unknown };
-  if (typeof cfg !== "object" || cfg === null || cfg.model === undefined) throw new CheckpointError(`${dir}/config.json: no "model" config`);
-  const family = parseFamily(cfg.model_family, `${dir}/config.json model_family`);
-  return parseModelConfig(cfg.model, family, `${dir}/config.json model`);
-}
-
-/**
- * Which weights to load: "ema" (the EMA copy, an error if the folder has none), "live" (the trained
- * parameters themselves), or "auto" (EMA when the folder has it, as the official TRM evaluates).
- */
-export type WeightChoice = "auto" | "ema" | "live";
-
-/** Load only the model of a checkpoint folder (for eval, solve, analysis). */
-export function loadCheckpointModel(dir: string, weights: WeightChoice = "auto"): ReasoningModel {
-  const model = newModel(checkpointModelConfig(dir));
-  loadModelTensors(model, readSafetensors(join(dir, "model.safetensors")).tensors, `${dir}/model.safetensors`);
-  const ema = hasEmaWeights(dir);
-  if (weights === "ema" && !ema) throw new CheckpointError(`${dir}: no ${EMA_FILE} (the run kept no EMA); use the live weights`);
-  if (ema && weights !== "live") model.params.flat.set(readEmaShadow(dir, model));
-  return model;
 }
 
 /**
@@ -194,11 +140,6 @@ export function writeInferenceCheckpoint(outDir: string, model: ReasoningModel, 
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-}
-
-/** Which weights loadCheckpointModel(dir, weights) gives. */
-export function loadedWeights(dir: string, weights: WeightChoice = "auto"): "ema" | "live" {
-  return weights === "live" || !hasEmaWeights(dir) ? "live" : "ema";
 }
 
 export interface LoadedCheckpoint {

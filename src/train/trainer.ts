@@ -9,11 +9,11 @@ import { makeCtx } from "../engine/context.js";
 import type { Ctx } from "../engine/context.js";
 import { Rng } from "../engine/rng.js";
 import type { Kernels } from "../kernels/kernels.js";
-import { nativeBf16, selectKernels } from "../kernels/select.js";
-import { PuzzleLoader, trainSchedule } from "../data/loader.js";
+import { nativeBf16 } from "../kernels/select.js";
+import { PuzzleLoader, toModelBatch, trainSchedule } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
 import { openDatasetSplit } from "../data/split-reader.js";
-import { evaluateSplit, toModelBatch } from "../eval/evaluate.js";
+import { evaluateSplit } from "../eval/evaluate.js";
 import type { EvalResult } from "../eval/evaluate.js";
 import { CheckpointError, ConfigError, HrmError, UsageError } from "../engine/errors.js";
 import type { ModelConfig, ReasoningModel } from "../model/model.js";
@@ -122,12 +122,12 @@ function loadLatestCheckpoint(runDir: string, model: ReasoningModel, log: (line:
   throw new CheckpointError(`--resume: no readable checkpoint in ${runDir}: ${failures.join("; ")}`);
 }
 
-export async function trainRun(config: TrainConfig, opts: TrainRunOptions = {}): Promise<TrainSummary> {
+/** Train `config` on `kernels` (the caller picks the backend: the CLI from the config's `kernels` field). */
+export async function trainRun(config: TrainConfig, kernels: Kernels, opts: TrainRunOptions = {}): Promise<TrainSummary> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const t0 = performance.now();
   checkRunDir(config.run_dir);
   if (opts.resume && listCheckpoints(config.run_dir).length === 0) throw noCheckpoint(config.run_dir);
-  const kernels = selectKernels(config.kernels, { log });
   const trainSplit = openDatasetSplit(config.data_path, "train");
   let testSplit: OpenSplit | null = null;
   let release: (() => void) | null = null;

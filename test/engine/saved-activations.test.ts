@@ -16,7 +16,7 @@ import { actForward, initialCarry } from "../../src/model/act.js";
 import { createModel, parseModelConfig } from "../../src/model/model.js";
 import type { ModelFamily } from "../../src/model/model.js";
 import { finish, forwardDone, keepForBackward, withKept } from "../../src/ops/grad.js";
-import { randomBatch } from "../../src/train/synthetic.js";
+import { randomBatch } from "../helpers/random-batch.js";
 
 const kernels = loadNativeKernels() ?? referenceKernels;
 

@@ -22,7 +22,7 @@ import { parseTrmConfig } from "../../src/model/trm/config.js";
 import type { TrmConfig } from "../../src/model/trm/config.js";
 import { isTrmConfig } from "../../src/model/trm/config.js";
 import { trmParamSpecs } from "../../src/model/trm/params.js";
-import { checkpointModelConfig, loadCheckpointModel } from "../../src/train/checkpoint.js";
+import { checkpointModelConfig, loadCheckpointModel } from "../../src/io/checkpoint-model-node.js";
 import { bytesOf } from "./helpers.js";
 
 const TRM = "../shared/reference/trm-tiny-a";

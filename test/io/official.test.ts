@@ -20,7 +20,7 @@ import { readTorchCheckpoint } from "../../src/io/torch-checkpoint.js";
 import { ZipWriter } from "../../src/io/zip-writer.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { actForward, initialCarry } from "../../src/model/act.js";
-import { checkpointModelConfig, loadCheckpointModel } from "../../src/train/checkpoint.js";
+import { checkpointModelConfig, loadCheckpointModel } from "../../src/io/checkpoint-model-node.js";
 
 const REF = "../shared/reference/hrm-tiny-a";
 const PYTHON = "/usr/bin/python3";

@@ -12,7 +12,7 @@ import { HrmModel } from "../../src/model/hrm/model.js";
 import { actLossHead } from "../../src/losses/act-loss-head.js";
 import { parseTrainConfig } from "../../src/train/config.js";
 import { presetConfig } from "../../src/train/presets.js";
-import { randomBatch } from "../../src/train/synthetic.js";
+import { randomBatch } from "../helpers/random-batch.js";
 
 const base = {
   batch_size: 6, seq_len: 9, puzzle_emb_ndim: 0, num_puzzle_identifiers: 1, vocab_size: 5, H_cycles: 2, L_cycles: 2, H_layers: 1, L_layers: 1,

@@ -19,7 +19,7 @@ import type { ReasoningModel } from "../../src/model/model.js";
 import { arcToLabels, arcToTokens, gridFromRows, mazeToTokens, sudokuToTokens, tokensToArc, tokensToMaze, tokensToSudoku } from "../../src/solve/codecs.js";
 import { renderPrediction } from "../../src/solve/render.js";
 import { solvePuzzle, traceToJson } from "../../src/solve/solve.js";
-import { loadCheckpointModel } from "../../src/train/checkpoint.js";
+import { loadCheckpointModel } from "../../src/io/checkpoint-model-node.js";
 
 const REF = "../shared/reference/hrm-tiny-a";
 const tmp = mkdtempSync(join(tmpdir(), "hrm-solve-"));

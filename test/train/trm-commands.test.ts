@@ -12,7 +12,8 @@ import { openDatasetSplit } from "../../src/data/split-reader.js";
 import { makeCtx } from "../../src/engine/context.js";
 import { evaluateSplit } from "../../src/eval/evaluate.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
-import { checkpointName, loadCheckpointModel } from "../../src/train/checkpoint.js";
+import { checkpointName } from "../../src/train/checkpoint.js";
+import { loadCheckpointModel } from "../../src/io/checkpoint-model-node.js";
 import { presetConfig } from "../../src/train/presets.js";
 
 const CLI = "dist/src/cli/main.js";

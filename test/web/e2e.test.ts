@@ -17,7 +17,7 @@ import { mazeToTokens, sudokuToTokens, tokensToMaze, tokensToSudoku } from "../.
 import { haltsUnder } from "../../src/solve/halt-rule.js";
 import type { SolveResult } from "../../src/solve/solve.js";
 import { solvePuzzle } from "../../src/solve/solve.js";
-import { loadCheckpointModel } from "../../src/train/checkpoint.js";
+import { loadCheckpointModel } from "../../src/io/checkpoint-model-node.js";
 import { saveModel, tinyModel } from "../solve/helpers.js";
 import { serveFolder } from "./static-server.js";
 

@@ -2,6 +2,7 @@
 //   x̃ = sqrt(D) · [pad(puzzle_emb[id]) ; embed_tokens[inputs]]            (RoPE)
 //   x̃ = sqrt(D) · 0.707106781 · ([...] + embed_pos)                       (learned positions)
 // Shapes: inputs [B, S] int32, puzzle ids [B], output [B, T = P + S, D].
+import type { Mode } from "../mode.js";
 import type { Ctx } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { addBroadcast, castToCompute, scale, view } from "../../ops/elementwise.js";
@@ -12,7 +13,6 @@ import type { HrmModel } from "./model.js";
 import { puzzleEmbeddingForward } from "./puzzle-embedding.js";
 import type { PuzzleLocal } from "./puzzle-embedding.js";
 
-export type Mode = "train" | "eval";
 
 export function inputEmbeddings(
   ctx: Ctx, m: HrmModel | TrmModel, inputs: Int32Array, puzzleIdentifiers: Int32Array, mode: Mode,

@@ -12,7 +12,7 @@ import { add } from "../../ops/elementwise.js";
 import { linear } from "../../ops/linear.js";
 import { selectColumn } from "../../ops/select.js";
 import { sliceTokens } from "../../ops/tokens.js";
-import type { Mode } from "./embeddings.js";
+import type { Mode } from "../mode.js";
 import { inputEmbeddings } from "./embeddings.js";
 import type { TrmModel } from "../trm/model.js";
 import type { HrmModel } from "./model.js";

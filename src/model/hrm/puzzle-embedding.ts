@@ -4,7 +4,7 @@
 import type { Ctx } from "../../engine/context.js";
 import { Tensor } from "../../engine/tensor.js";
 import { embedding } from "../../ops/embedding.js";
-import type { Mode } from "./embeddings.js";
+import type { Mode } from "../mode.js";
 
 export interface PuzzleLocal {
   /** local_weights [B, ndim]: a copy of weights[ids] that collects the gradient. */

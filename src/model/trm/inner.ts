@@ -11,7 +11,7 @@ import { scoped, withPrecision } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { add } from "../../ops/elementwise.js";
 import { forwardDone } from "../../ops/grad.js";
-import type { Mode } from "../hrm/embeddings.js";
+import type { Mode } from "../mode.js";
 import { inputEmbeddings } from "../hrm/embeddings.js";
 import { innerOutputs } from "../hrm/inner.js";
 import type { InnerCarry, InnerData, InnerOutput, TraceFn } from "../hrm/inner.js";

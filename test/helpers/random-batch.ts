@@ -1,7 +1,7 @@
-// Random batches of a given shape, for benchmarks and smoke tests (not a dataset).
-import type { Rng } from "../engine/rng.js";
-import type { Batch } from "../model/act.js";
-import type { HrmConfig } from "../model/hrm/config.js";
+// Random batches of a given shape, a fixture for tests and benchmarks (not a dataset).
+import type { Rng } from "../../src/engine/rng.js";
+import type { Batch } from "../../src/model/act.js";
+import type { HrmConfig } from "../../src/model/hrm/config.js";
 
 export function randomBatch(c: HrmConfig, rng: Rng): Batch {
   const B = c.batch_size, S = c.seq_len;

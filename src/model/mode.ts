@@ -1,0 +1,2 @@
+// Whether a forward pass trains (exploration, puzzle-embedding gradients) or evaluates.
+export type Mode = "train" | "eval";
