@@ -20,14 +20,14 @@ import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { renderCurvesPng, renderCurvesSvg } from "../viz/curves.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectOutputFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
 const ANALYSES = ["pr"] as const;
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors)" },
   data: { kind: "string", help: "dataset folder (identifiers.json, test/, train/)" },
   split: { kind: "string", help: "split to take puzzles from: test or train", default: "test" },
@@ -41,7 +41,7 @@ const specs: Record<string, OptionSpec> = {
   weights: weightsOptionSpec,
   progress: { kind: "boolean", help: "show a progress bar", default: true },
   json: { kind: "boolean", help: "print pr.json to stdout instead of the table", default: false },
-};
+} satisfies Specs;
 
 function positiveInt(v: unknown, name: string): number {
   if (typeof v !== "number" || !(Number.isInteger(v) && v >= 1)) throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
@@ -81,13 +81,13 @@ export const command: Command = {
       throw new UsageError(`--protocol: ${(e as Error).message}`);
     }
     const puzzles = positiveInt(o["puzzles"], "puzzles"), batchSize = positiveInt(o["batch-size"], "batch-size");
-    const seed = o["seed"] as number;
+    const seed = o["seed"];
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${seed}`);
-    const scalingAt = parseScaling(o["scaling"] as string);
+    const scalingAt = parseScaling(o["scaling"]);
     const backend = o["kernels"];
     if (!(backendChoices as readonly unknown[]).includes(backend)) throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(backend)}`);
     const kernels = cliKernels(backend as BackendChoice);
-    const out = o["out"] as string, dir = o["checkpoint"], data = o["data"];
+    const out = o["out"], dir = o["checkpoint"], data = o["data"];
     expectOutputFolder(out, "--out", UsageError); // before the work, not after it
 
     const trained = loadCheckpointModel(dir, weightsFromOption(o["weights"]));

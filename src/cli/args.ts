@@ -11,8 +11,17 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 
-export interface ParsedArgs {
-  readonly options: OptionValues;
+/** The value type of one option: its kind's type, possibly undefined when it has no default. */
+type KindValue<K extends OptionKind> = K extends "number" ? number : K extends "boolean" ? boolean : string;
+export type OptionValueOf<S extends OptionSpec> = S extends { readonly default: string | number | boolean } ? KindValue<S["kind"]> : KindValue<S["kind"]> | undefined;
+
+/** The parsed options of a spec table, typed from the specs (declare tables with `satisfies Specs`). */
+export type OptionValuesOf<T extends Specs> = { readonly [K in keyof T]: OptionValueOf<T[K]> };
+
+export type Specs = Readonly<Record<string, OptionSpec>>;
+
+export interface ParsedArgs<T extends Specs = Specs> {
+  readonly options: OptionValuesOf<T>;
   readonly positionals: string[];
   readonly help: boolean;
 }
@@ -21,7 +30,7 @@ export interface ParsedArgs {
  * Parse `--name value`, `--name=value` and boolean `--flag` / `--no-flag` options.
  * Throws UsageError naming the unknown option and the valid ones.
  */
-export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): ParsedArgs {
+export function parseArgs<T extends Specs>(argv: string[], specs: T): ParsedArgs<T> {
   const options: OptionValues = {};
   for (const [name, spec] of Object.entries(specs)) options[name] = spec.default;
   const positionals: string[] = [];
@@ -60,11 +69,12 @@ export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): Pa
       options[name] = n;
     } else options[name] = value;
   }
-  return { options, positionals, help };
+  // every declared option was set above (to its default or to a value of its kind)
+  return { options: options as OptionValuesOf<T>, positionals, help };
 }
 
 /** Render the help text of a command from its option specs. */
-export function formatHelp(usageLine: string, specs: Record<string, OptionSpec>, examples: string[] = []): string {
+export function formatHelp(usageLine: string, specs: Specs, examples: string[] = []): string {
   const lines = [`usage: ${usageLine}`, "", "options:"];
   for (const [name, spec] of Object.entries(specs)) {
     const def = spec.default === undefined ? "" : ` (default: ${String(spec.default)})`;

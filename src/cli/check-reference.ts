@@ -6,11 +6,11 @@ import { formatReport } from "../parity/report.js";
 import { checkReference } from "../parity/replay.js";
 import type { Replay } from "../parity/replay.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { kernelsFromOption, kernelOptionSpec } from "./kernels-option.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   kernels: kernelOptionSpec,
   atol: { kind: "number", help: "absolute tolerance of forward tensors", default: defaultTolerances.atol },
   rtol: { kind: "number", help: "relative tolerance of forward tensors", default: defaultTolerances.rtol },
@@ -18,7 +18,7 @@ const specs: Record<string, OptionSpec> = {
   replay: { kind: "string", help: "chained (each call from our previous carry) or per_call (each call t ≥ 2 from the golden carry of call t-1); default: the folder's recommended_replay" },
   verbose: { kind: "boolean", help: "list every tensor, not only failures", default: false },
   json: { kind: "boolean", help: "print the results as JSON", default: false },
-};
+} satisfies Specs;
 
 function replayOption(v: unknown): { replay?: Replay } {
   if (v === undefined) return {};
@@ -45,7 +45,7 @@ export const command: Command = {
     const t0 = performance.now();
     const report = checkReference(args.positionals[0]!, {
       kernels,
-      tolerances: { ...defaultTolerances, atol: args.options["atol"] as number, rtol: args.options["rtol"] as number },
+      tolerances: { ...defaultTolerances, atol: args.options["atol"], rtol: args.options["rtol"] },
       ...forwardDtypeOption(args.options["forward-dtype"]),
       ...replayOption(args.options["replay"]),
     });
@@ -54,7 +54,7 @@ export const command: Command = {
       console.log(JSON.stringify({ folder: report.folder, family: report.family, replay: report.replay, kernels: kernels.name, seconds, passed: report.passed, failed: report.failed, results: report.results }, null, 1));
     } else {
       console.log(`golden folder: ${report.folder} (${report.family.toUpperCase()}, ${report.replay} replay, kernels: ${kernels.name}, ${seconds.toFixed(1)} s)\n`);
-      console.log(formatReport(report, args.options["verbose"] as boolean));
+      console.log(formatReport(report, args.options["verbose"]));
       console.log(`\n${report.passed} passed, ${report.failed} failed`);
     }
     return report.failed === 0 ? 0 : 1;

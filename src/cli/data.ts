@@ -12,17 +12,17 @@ import { exitOnSignal, writeFileAtomic } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { renderPanelsPng, renderPanelsSvg, renderPanelsText } from "../viz/grid-render.js";
 import { detectKind, examplePanels } from "../viz/puzzle-panels.js";
-import { type OptionSpec, type OptionValues, formatHelp, parseArgs } from "./args.js";
+import { type Specs, type OptionValues, formatHelp, parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 
-const COMMON: Record<string, OptionSpec> = {
+const COMMON = {
   out: { kind: "string", help: "output dataset folder (written atomically)" },
   seed: { kind: "number", help: "random seed (same seed and inputs -> byte-identical files)" },
   force: { kind: "boolean", help: "replace an existing output folder", default: false },
   quiet: { kind: "boolean", help: "no progress bar", default: false },
-};
+} satisfies Specs;
 
-const SUDOKU: Record<string, OptionSpec> = {
+const SUDOKU = {
   train: { kind: "string", help: "training puzzles: Sudoku-Extreme CSV (source,question,answer,rating), tdoku CSV or 81-char list" },
   test: { kind: "string", help: "test puzzles (same formats)" },
   holdout: { kind: "number", help: "without --test: move this many training puzzles to the test split" },
@@ -31,9 +31,9 @@ const SUDOKU: Record<string, OptionSpec> = {
   "min-difficulty": { kind: "number", help: "keep puzzles with rating >= this (solver guesses when there is no rating)" },
   "check-unique": { kind: "boolean", help: "also prove uniqueness of puzzles that come with answers", default: false },
   ...COMMON,
-};
+} satisfies Specs;
 
-const MAZE: Record<string, OptionSpec> = {
+const MAZE = {
   train: { kind: "string", help: "Maze-Hard train.csv (source,question,answer,rating)" },
   test: { kind: "string", help: "Maze-Hard test.csv" },
   generate: { kind: "boolean", help: "generate mazes instead of reading CSVs", default: false },
@@ -46,20 +46,20 @@ const MAZE: Record<string, OptionSpec> = {
   subsample: { kind: "number", help: "keep this many training mazes" },
   aug: { kind: "boolean", help: "8 dihedral copies of each training maze", default: false },
   ...COMMON,
-};
+} satisfies Specs;
 
-const ARC: Record<string, OptionSpec> = {
+const ARC = {
   "num-aug": { kind: "number", help: "augmentations per task", default: 1000 },
   retries: { kind: "number", help: "trials per wanted augmentation", default: 5 },
   ...COMMON,
-};
+} satisfies Specs;
 
-const SHOW: Record<string, OptionSpec> = {
+const SHOW = {
   split: { kind: "string", help: "train or test", default: "train" },
   out: { kind: "string", help: "picture file (.svg or .png); default hrm-show-<split>-<index>.svg" },
   cell: { kind: "number", help: "cell size in pixels", default: 16 },
   "no-picture": { kind: "boolean", help: "text only", default: false },
-};
+} satisfies Specs;
 
 function str(o: OptionValues, k: string): string | undefined {
   const v = o[k];
@@ -106,7 +106,7 @@ function printReport(r: BuildReport): void {
   for (const n of r.notes) console.log(`  note: ${n}`);
 }
 
-async function runBuild(argv: string[], specs: Record<string, OptionSpec>, usage: string, examples: string[],
+async function runBuild(argv: string[], specs: Specs, usage: string, examples: string[],
   build: (o: OptionValues, positionals: string[], common: { outDir: string; seed?: number; overwrite: boolean; onProgress: (p: BuildProgress) => void; cleanupOnSignal: boolean; onStaleRemoved: (paths: readonly string[]) => void }) => Promise<BuildReport>): Promise<number> {
   const a = parseArgs(argv, specs);
   if (a.help) { console.log(formatHelp(usage, specs, examples)); return 0; }

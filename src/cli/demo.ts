@@ -28,11 +28,11 @@ const DEMO_EVAL_EVERY = 100;
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectReplaceableFolder } from "./paths.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   out: { kind: "string", help: "demo folder (replaced on each run)", default: "runs/demo" },
   minutes: { kind: "number", help: "training minutes (evaluation not counted); with data and evaluation the demo takes about 2-3 minutes more", default: 12 },
   puzzles: { kind: "number", help: "training puzzles to generate", default: 1000 },
@@ -42,7 +42,7 @@ const specs: Record<string, OptionSpec> = {
   seed: { kind: "number", help: "random seed of generation, data and training", default: 0 },
   kernels: { kind: "string", help: "auto | native | reference", default: "auto" },
   preset: { kind: "string", help: "training preset (trm-sudoku-cpu: TRM, the fastest learner here; sudoku-cpu: HRM)", default: "trm-sudoku-cpu" },
-};
+} satisfies Specs;
 
 function generate(n: number, blanks: number, rng: Rng, label: string): GeneratedSudoku[] {
   const bar = new ProgressBar({ total: n, label, unit: "puzzles" });
@@ -65,34 +65,34 @@ export const command: Command = {
     }
     const o = args.options;
     const started = Date.now();
-    const out = o["out"] as string, seed = o["seed"] as number;
+    const out = o["out"], seed = o["seed"];
     expectReplaceableFolder(out, "--out", UsageError, { name: "a demo folder", required: ["source"], only: ["source", "data", "run"] });
     rmSync(out, { recursive: true, force: true });
     mkdirSync(join(out, "source"), { recursive: true });
 
     console.error(`[1/4] generating ${String(o["puzzles"])} + ${String(o["test-puzzles"])} Sudoku puzzles with ${String(o["blanks"])} blanks (seed ${seed})`);
     const rng = new Rng(seed);
-    const train = generate(o["puzzles"] as number, o["blanks"] as number, rng, "train puzzles");
-    const test = generate(o["test-puzzles"] as number, o["blanks"] as number, rng, "test puzzles");
+    const train = generate(o["puzzles"], o["blanks"], rng, "train puzzles");
+    const test = generate(o["test-puzzles"], o["blanks"], rng, "test puzzles");
     writeFileAtomicSync(join(out, "source", "train.csv"), sudokuCsv(train, "hrm-demo"));
     writeFileAtomicSync(join(out, "source", "test.csv"), sudokuCsv(test, "hrm-demo"));
 
     console.error(`[2/4] building the dataset (${String(o["aug"])} augmentations per puzzle)`);
     const bar = new ProgressBar({ total: 0, label: "build", unit: "items" });
     const report = await buildSudokuDataset({
-      train: join(out, "source", "train.csv"), test: join(out, "source", "test.csv"), numAug: o["aug"] as number,
+      train: join(out, "source", "train.csv"), test: join(out, "source", "test.csv"), numAug: o["aug"],
       outDir: join(out, "data"), seed, onProgress: (p) => bar.update(p.done, { phase: p.phase }),
     });
     bar.finish();
     console.error(`      ${report.splits.train.examples} training examples, ${report.splits.test.examples} test examples (${report.seconds.toFixed(1)} s)`);
 
-    const preset = o["preset"] as string;
+    const preset = o["preset"];
     const base = presetConfig(preset);
     if (base === null) throw new UsageError(`--preset: unknown preset "${preset}"; valid presets: ${presetNames.join(", ")}`);
     console.error(`[3/4] training the ${preset} preset for ${String(o["minutes"])} minutes (evaluation time not counted)`);
     const config = parseTrainConfig(mergeConfig(base, {
       data_path: join(out, "data"), run_dir: join(out, "run"), max_minutes: o["minutes"], seed, kernels: o["kernels"],
-      eval_every_steps: DEMO_EVAL_EVERY, eval_max_examples: Math.min(100, o["test-puzzles"] as number), checkpoint_every_steps: DEMO_EVAL_EVERY,
+      eval_every_steps: DEMO_EVAL_EVERY, eval_max_examples: Math.min(100, o["test-puzzles"]), checkpoint_every_steps: DEMO_EVAL_EVERY,
     }));
     const kernels = cliKernels(config.kernels);
     const summary = await trainRun(config, kernels, { progress: true });

@@ -18,7 +18,7 @@ import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
@@ -28,7 +28,7 @@ import { solveSudokuTta } from "../eval/sudoku-tta.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
 import type { ReasoningModel } from "../model/model.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors)" },
   data: { kind: "string", help: "dataset folder (identifiers.json, test/, train/)" },
   split: { kind: "string", help: "split to evaluate: test or train", default: "test" },
@@ -41,7 +41,7 @@ const specs: Record<string, OptionSpec> = {
   kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the results as JSON", default: false },
-};
+} satisfies Specs;
 
 /** Metrics in a fixed, readable order (the official names). */
 const ORDER = ["accuracy", "exact_accuracy", "q_halt_accuracy", "steps", "lm_loss", "q_halt_loss", "q_continue_loss"];
@@ -126,9 +126,9 @@ export const command: Command = {
     if (typeof o["checkpoint"] !== "string" || typeof o["data"] !== "string") throw new UsageError("--checkpoint <dir> and --data <dataset dir> are required");
     const split = o["split"];
     if (split !== "test" && split !== "train") throw new UsageError(`--split must be "test" or "train", got ${JSON.stringify(split)}`);
-    const maxExamples = o["max-examples"] as number;
+    const maxExamples = o["max-examples"];
     if (!(Number.isInteger(maxExamples) && maxExamples >= 0)) throw new UsageError(`--max-examples must be a non-negative integer, got ${maxExamples}`);
-    const given = o["batch-size"] as number | undefined;
+    const given = o["batch-size"];
     if (given !== undefined && !(Number.isInteger(given) && given >= 1)) throw new UsageError(`--batch-size must be a positive integer, got ${given}`);
     const kernels = kernelsFromOption(o["kernels"]);
     const dir = o["checkpoint"], data = o["data"];
@@ -168,9 +168,9 @@ export const command: Command = {
         batchSize, lossType, maxExamples, onBatch: (done) => bar.update(done), ...(onFinalSegment ? { onFinalSegment } : {}),
       });
       bar.finish();
-      const tta = (o["tta"] as number) > 1 || o["segments"] !== undefined ? runTta(makeCtx(kernels), model, opened, wanted, o["tta"] as number, o["segments"] as number | undefined, batchSize) : null;
+      const tta = o["tta"] > 1 || o["segments"] !== undefined ? runTta(makeCtx(kernels), model, opened, wanted, o["tta"], o["segments"], batchSize) : null;
       const vote = voter?.finish() ?? null;
-      if (vote !== null) writeFileAtomicSync(o["submission"] as string, JSON.stringify(vote.submission) + "\n");
+      if (vote !== null) writeFileAtomicSync(o["submission"], JSON.stringify(vote.submission) + "\n");
       if (o["json"]) {
         console.log(JSON.stringify({
           checkpoint: dir, data, split, kernels: kernels.name, loss_type: lossType, batch_size: batchSize, count: result.count, seconds: result.seconds,

@@ -4,12 +4,12 @@
 import { UsageError } from "../engine/errors.js";
 import { describeModel, exportOfficialCheckpoint } from "../io/official.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectOutputFile } from "./paths.js";
 import { weightsFromOption } from "./weights-option.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors [+ ema.safetensors])" },
   out: { kind: "string", help: "official checkpoint file to write (all_config.yaml goes next to it)" },
   weights: {
@@ -17,7 +17,7 @@ const specs: Record<string, OptionSpec> = {
     help: "auto | ema | live: the EMA copy (EMA parameters + live buffers, as the official TRM pretrain saves it; auto takes it when the folder has ema.safetensors) or the live weights",
     default: "auto",
   },
-};
+} satisfies Specs;
 
 export const command: Command = {
   summary: "write a checkpoint folder (HRM or TRM) as an official PyTorch checkpoint + all_config.yaml",

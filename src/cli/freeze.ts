@@ -4,17 +4,17 @@ import { UsageError } from "../engine/errors.js";
 import { writeInferenceCheckpoint } from "../train/checkpoint.js";
 import { loadCheckpointModel, loadedWeights } from "../io/checkpoint-model-node.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectReplaceableFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   checkpoint: { kind: "string", help: "run checkpoint folder (from `hrm train`)" },
   out: { kind: "string", help: "output folder (replaced atomically when it is a checkpoint folder; any other existing folder or file is refused)" },
   weights: weightsOptionSpec,
   note: { kind: "string", help: "a line kept in config.json (e.g. the measured accuracy and the command that trained it)" },
-};
+} satisfies Specs;
 
 export const command: Command = {
   summary: "write an inference folder (config.json + model.safetensors) from a run checkpoint, EMA weights baked in",

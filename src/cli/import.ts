@@ -5,17 +5,17 @@ import { CheckpointError, ConfigError, UsageError } from "../engine/errors.js";
 import { describeModel, importOfficialCheckpoint, OFFICIAL_TRM_ARCH_NAME } from "../io/official.js";
 import { newModel } from "../model/model.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   config: { kind: "string", help: `the official all_config.yaml next to the checkpoint (arch.name ${OFFICIAL_TRM_ARCH_NAME} = TRM), or a config.json with model_config_effective ("model_family": "trm" = TRM)` },
   out: { kind: "string", help: "checkpoint folder to write" },
   "seq-len": { kind: "number", help: "tokens per example, for RoPE checkpoints whose config lacks it (81 Sudoku, 900 Maze/ARC); TRM mlp_t and learned-position checkpoints give it by their shapes" },
   "forward-dtype": { kind: "string", help: "keep the config's forward_dtype, or set float32 / bfloat16 (same weights)", default: "keep" },
   force: { kind: "boolean", help: "replace an existing output folder", default: false },
-};
+} satisfies Specs;
 
 export const command: Command = {
   summary: "convert an official PyTorch checkpoint (HRM or TRM) into a checkpoint folder",
@@ -38,9 +38,9 @@ export const command: Command = {
     if (fd !== "keep" && fd !== "float32" && fd !== "bfloat16") throw new UsageError(`--forward-dtype must be keep, float32 or bfloat16, got ${JSON.stringify(fd)}`);
     expectFile(args.positionals[0]!, "official checkpoint", CheckpointError);
     expectFile(o["config"], "--config", ConfigError);
-    const seqLen = o["seq-len"] as number | undefined;
+    const seqLen = o["seq-len"];
     const r = await importOfficialCheckpoint(args.positionals[0]!, o["config"], o["out"], {
-      force: o["force"] as boolean,
+      force: o["force"],
       ...(seqLen !== undefined ? { seqLen } : {}),
       ...(fd !== "keep" ? { forwardDtype: fd } : {}),
     });

@@ -5,11 +5,11 @@ import type { BackendChoice } from "../kernels/select.js";
 import { backendChoices, parseThreadCount, selectKernels } from "../kernels/select.js";
 import type { OptionSpec } from "./args.js";
 
-export const kernelOptionSpec: OptionSpec = {
+export const kernelOptionSpec = {
   kind: "string",
   help: `kernel backend: ${backendChoices.join(" | ")} (auto = native when built, else the next available)`,
   default: "auto",
-};
+} satisfies OptionSpec;
 
 export function kernelsFromOption(value: unknown): Kernels {
   if (typeof value !== "string" || !(backendChoices as readonly string[]).includes(value)) {

@@ -18,13 +18,13 @@ import type { Halting, SolveInput, SolveResult } from "../solve/solve.js";
 import { solvePuzzle, traceToJson } from "../solve/solve.js";
 import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
 import { solveSudokuTta } from "../eval/sudoku-tta.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors), e.g. from `hrm train` or `hrm import`" },
   sudoku: { kind: "string", help: "a Sudoku as 81 characters, '.' or '0' for blanks" },
   maze: { kind: "string", help: "a maze file: 30 lines of 30 characters of \"# SGo\"" },
@@ -39,7 +39,7 @@ const specs: Record<string, OptionSpec> = {
   weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the trace as JSON", default: false },
   color: { kind: "boolean", help: "highlight with ANSI colours (default: when stdout is a terminal; else [brackets])" },
-};
+} satisfies Specs;
 
 /** Largest --max-segments: each segment is one forward pass and one stored trace row. */
 export const MAX_SEGMENTS = 1000;
@@ -152,7 +152,7 @@ export const command: Command = {
     if (tasks.length !== 1) throw new UsageError(`give exactly one of --sudoku, --maze, --arc (got ${tasks.length === 0 ? "none" : tasks.map((t) => `--${t}`).join(", ")})`);
     const halting = o["halting"];
     if (halting !== "fixed" && halting !== "adaptive") throw new UsageError(`--halting must be "fixed" or "adaptive", got ${JSON.stringify(halting)}`);
-    const maxSegments = o["max-segments"] as number | undefined;
+    const maxSegments = o["max-segments"];
     if (maxSegments !== undefined && !(Number.isInteger(maxSegments) && maxSegments >= 1 && maxSegments <= MAX_SEGMENTS)) {
       throw new UsageError(`--max-segments must be an integer from 1 to ${MAX_SEGMENTS}, got ${maxSegments}`);
     }
@@ -161,12 +161,12 @@ export const command: Command = {
     if (maxSegments === undefined && model.config.halt_max_steps > MAX_SEGMENTS) {
       throw new ConfigError(`${o["checkpoint"]}: halt_max_steps ${model.config.halt_max_steps} is over the ${MAX_SEGMENTS}-segment limit of hrm solve; pass --max-segments N (N <= ${MAX_SEGMENTS})`);
     }
-    const prep = tasks[0] === "sudoku" ? prepareSudoku(model, o["sudoku"] as string)
-      : tasks[0] === "maze" ? prepareMaze(model, o["maze"] as string)
-      : await prepareArc(model, o["arc"] as string, o["test-index"] as number, o["data"] as string | undefined, o["puzzle-id"] as number | undefined);
-    const input: SolveInput = o["puzzle-id"] !== undefined ? { ...prep.input, puzzleIdentifier: o["puzzle-id"] as number } : prep.input;
+    const prep = tasks[0] === "sudoku" ? prepareSudoku(model, o["sudoku"]!)
+      : tasks[0] === "maze" ? prepareMaze(model, o["maze"]!)
+      : await prepareArc(model, o["arc"]!, o["test-index"], o["data"], o["puzzle-id"]);
+    const input: SolveInput = o["puzzle-id"] !== undefined ? { ...prep.input, puzzleIdentifier: o["puzzle-id"] } : prep.input;
     const result: SolveResult = solvePuzzle(makeCtx(kernels), model, input, { halting: halting as Halting, ...(maxSegments !== undefined ? { maxSegments } : {}) });
-    const views = o["tta"] as number;
+    const views = o["tta"];
     if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
     if (views > 1 && prep.kind !== "sudoku") throw new UsageError("--tta is for Sudoku (--sudoku)");
     const tta = views > 1 ? solveSudokuTta(makeCtx(kernels), model, input.inputs, { views, batchSize: views, ...(maxSegments !== undefined ? { segments: maxSegments } : {}) }) : null;

@@ -6,11 +6,11 @@ import { mergeConfig, overrideToPatch, parseTrainConfig } from "../train/config.
 import { presetConfig, presetNames } from "../train/presets.js";
 import { trainRun } from "../train/trainer.js";
 import { formatHelp, parseArgs } from "./args.js";
-import type { OptionSpec } from "./args.js";
+import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
 
-const specs: Record<string, OptionSpec> = {
+const specs = {
   preset: { kind: "string", help: `start from a preset: ${presetNames.join(", ")}` },
   config: { kind: "string", help: "JSON file with config keys (merged over the preset)" },
   data: { kind: "string", help: "dataset folder (same as data_path=...)" },
@@ -20,7 +20,7 @@ const specs: Record<string, OptionSpec> = {
   "print-config": { kind: "boolean", help: "print the resolved config and exit", default: false },
   progress: { kind: "boolean", help: "show a progress bar", default: true },
   json: { kind: "boolean", help: "print a JSON summary at the end", default: false },
-};
+} satisfies Specs;
 
 export function resolveTrainConfig(options: Record<string, unknown>, overrides: string[]): unknown {
   let cfg: unknown = {};
@@ -59,9 +59,9 @@ export const command: Command = {
     if (args.options["preset"] === undefined && args.options["config"] === undefined) throw new UsageError("give --preset NAME and/or --config FILE");
     const config = parseTrainConfig(resolveTrainConfig(args.options, args.positionals));
     if (args.options["print-config"]) { console.log(JSON.stringify(config, null, 2)); return 0; }
-    const resume = args.options["resume"] as boolean, acceptConfigChange = args.options["accept-config-change"] as boolean;
+    const resume = args.options["resume"], acceptConfigChange = args.options["accept-config-change"];
     if (acceptConfigChange && !resume) throw new UsageError("--accept-config-change only applies with --resume");
-    const summary = await trainRun(config, cliKernels(config.kernels), { resume, acceptConfigChange, progress: args.options["progress"] as boolean });
+    const summary = await trainRun(config, cliKernels(config.kernels), { resume, acceptConfigChange, progress: args.options["progress"] });
     if (args.options["json"]) console.log(JSON.stringify(summary, null, 1));
     else console.log(`trained ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; checkpoint ${summary.checkpoint}; curves in ${summary.runDir}/curves.png`);
     return 0;

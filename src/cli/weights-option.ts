@@ -3,11 +3,11 @@ import { UsageError } from "../engine/errors.js";
 import type { WeightChoice } from "../io/checkpoint-model-node.js";
 import type { OptionSpec } from "./args.js";
 
-export const weightsOptionSpec: OptionSpec = {
+export const weightsOptionSpec = {
   kind: "string",
   help: "auto | ema | live: the EMA weights of a run that kept them (ema.safetensors; auto picks them when present, as the official TRM evaluates) or the live ones",
   default: "auto",
-};
+} satisfies OptionSpec;
 
 export function weightsFromOption(value: unknown): WeightChoice {
   if (value === "auto" || value === "ema" || value === "live") return value;
