@@ -7,7 +7,7 @@
 import { constants as bufferConstants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
-import { DataError } from "../engine/errors.js";
+import { DataError, ShapeError } from "../engine/errors.js";
 import { clipText, quoted } from "../io/message-text.js";
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
@@ -19,7 +19,7 @@ export const MAX_NPY_HEADER_BYTES = 1 << 20;
 /** The most elements one typed array may have (V8: 2^32 on 64-bit hosts). */
 const MAX_TYPED_ARRAY_ELEMENTS = 2 ** 32;
 
-if (endianness() !== "LE") throw new Error("hrm data: a little-endian host is required for .npy I/O");
+if (endianness() !== "LE") throw new DataError("hrm data: a little-endian host is required for .npy I/O");
 
 /** Integer dtypes this project reads; it writes `|u1` and `<i4`. */
 export interface IntDtype {
@@ -130,7 +130,7 @@ function bytesOf(a: RawArray): Buffer {
 /** Write a whole array to `path` (the caller makes it atomic, e.g. inside a temp directory). */
 export function writeNpy(path: string, data: RawArray, shape: readonly number[]): void {
   const n = shape.reduce((a, b) => a * b, 1);
-  if (n !== data.length) throw new RangeError(`writeNpy ${path}: shape (${shape.join(", ")}) holds ${n} values, data has ${data.length}`);
+  if (n !== data.length) throw new ShapeError(`writeNpy ${path}: shape (${shape.join(", ")}) holds ${n} values, data has ${data.length}`);
   const fd = openSync(path, "w");
   try {
     writeSync(fd, formatNpyHeader(descrOf(data), shape));
@@ -169,7 +169,7 @@ export class NpyStreamWriter {
 
   /** Append values (a whole number of rows for 2-D files). */
   append(data: RawArray): void {
-    if (descrOf(data) !== this.descr) throw new TypeError(`${this.path}: appending ${descrOf(data)} to a ${this.descr} file`);
+    if (descrOf(data) !== this.descr) throw new DataError(`${this.path}: appending ${descrOf(data)} to a ${this.descr} file`);
     this.values += data.length;
     const bytes = bytesOf(data);
     if (bytes.length > this.buf.length - this.used) this.flush();
@@ -203,7 +203,7 @@ export class NpyStreamWriter {
     this.closed = true;
     try {
       if (this.rowLength !== 0 && this.values % this.rowLength !== 0) {
-        throw new RangeError(`${this.path}: ${this.values} values is not a whole number of rows of ${this.rowLength}`);
+        throw new DataError(`${this.path}: ${this.values} values is not a whole number of rows of ${this.rowLength}`);
       }
       this.flush();
       writeSync(this.fd, formatNpyHeader(this.descr, this.shape(), STREAM_HEADER_BYTES), 0, STREAM_HEADER_BYTES, 0);
@@ -311,7 +311,7 @@ export class NpyFile {
   /** Read `count` consecutive rows starting at `start` as int32. */
   readRows(start: number, count: number, out?: Int32Array, outOffset = 0): Int32Array {
     if (start < 0 || count < 0 || start + count > this.rows) {
-      throw new RangeError(`${this.path}: rows [${start}, ${start + count}) out of range (rows = ${this.rows})`);
+      throw new DataError(`${this.path}: rows [${start}, ${start + count}) out of range (rows = ${this.rows})`);
     }
     const n = count * this.rowLength;
     if (out === undefined) {

@@ -52,7 +52,7 @@ class MemoryRows implements RowSource {
   }
 
   readRow(row: number, out: Int32Array, offset: number): void {
-    if (row < 0 || row >= this.rows) throw new RangeError(`${this.file.path}: row ${row} out of range (rows = ${this.rows})`);
+    if (row < 0 || row >= this.rows) throw new DataError(`${this.file.path}: row ${row} out of range (rows = ${this.rows})`);
     if (this.file.itemBytes === 1 && !this.file.dtype.signed) {
       const src = this.raw.subarray(row * this.rowBytes, (row + 1) * this.rowBytes);
       let max = 0;

@@ -1,5 +1,6 @@
 // Streams one split (one set) of a dataset to disk in the official layout: examples are appended as
 // they are made, puzzles and groups are closed by index, and `finish` writes dataset.json.
+import { DataError, ShapeError } from "../engine/errors.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_SET, type DatasetMetadata, type SplitName, arrayPath, formatMetadata } from "./format.js";
@@ -54,7 +55,7 @@ export class SplitWriter {
   addExample(input: Uint8Array, label: Uint8Array): void {
     const n = this.vocab.seqLen;
     if (input.length !== n || label.length !== n) {
-      throw new RangeError(`SplitWriter(${this.split}): example of length ${input.length}/${label.length}, seq_len is ${n}`);
+      throw new ShapeError(`SplitWriter(${this.split}): example of length ${input.length}/${label.length}, seq_len is ${n}`);
     }
     this.inputs.append(input);
     this.labels.append(label);
@@ -63,7 +64,7 @@ export class SplitWriter {
 
   /** Close the open puzzle (at least one example) under puzzle identifier `identifier`. */
   endPuzzle(identifier: number): void {
-    if (this.examples === this.puzzleStart) throw new RangeError(`SplitWriter(${this.split}): puzzle ${this.puzzles} has no examples`);
+    if (this.examples === this.puzzleStart) throw new DataError(`SplitWriter(${this.split}): puzzle ${this.puzzles} has no examples`);
     this.identifiers.appendInt(identifier);
     this.puzzles++;
     this.puzzleIndices.appendInt(this.examples);
@@ -72,7 +73,7 @@ export class SplitWriter {
 
   /** Close the open group (at least one puzzle). */
   endGroup(): void {
-    if (this.puzzles === this.groupStart) throw new RangeError(`SplitWriter(${this.split}): group ${this.groups} has no puzzles`);
+    if (this.puzzles === this.groupStart) throw new DataError(`SplitWriter(${this.split}): group ${this.groups} has no puzzles`);
     this.groups++;
     this.groupIndices.appendInt(this.puzzles);
     this.groupStart = this.puzzles;
@@ -85,7 +86,7 @@ export class SplitWriter {
   /** Close the arrays and write dataset.json. */
   finish(numPuzzleIdentifiers: number): SplitStats {
     if (this.examples !== this.puzzleStart || this.puzzles !== this.groupStart) {
-      throw new RangeError(`SplitWriter(${this.split}): finish with an open puzzle or group`);
+      throw new DataError(`SplitWriter(${this.split}): finish with an open puzzle or group`);
     }
     for (const w of [this.inputs, this.labels, this.identifiers, this.puzzleIndices, this.groupIndices]) w.close();
     const v = this.vocab;

@@ -72,7 +72,7 @@ export function selectKernels(name: BackendChoice, opts: SelectOptions = {}): Ke
     }
     default: {
       const never: never = name;
-      throw new RangeError(`selectKernels: unknown backend "${String(never)}"; valid: ${backendChoices.join(", ")}`);
+      throw new ConfigError(`selectKernels: unknown backend "${String(never)}"; valid: ${backendChoices.join(", ")}`);
     }
   }
 }

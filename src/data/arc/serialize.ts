@@ -2,6 +2,7 @@
 // The grid sits at offset (r0, c0); EOS marks the row just below it over its columns and the column
 // just right of it over its rows (the corner cell stays PAD), each only inside the canvas.
 // `cropArcTokens` is the evaluation notebook's `crop` (spec 7.2): it assumes placement at (0, 0).
+import { ShapeError } from "../../engine/errors.js";
 import type { Grid } from "../grid.js";
 import { ARC_MAX_SIZE } from "./task.js";
 
@@ -10,7 +11,7 @@ export const ARC_PAD = 0, ARC_EOS = 1, ARC_COLOUR_OFFSET = 2;
 
 export function arcGridToTokens(g: Grid, r0 = 0, c0 = 0, out = new Uint8Array(ARC_SEQ_LEN)): Uint8Array {
   const S = ARC_MAX_SIZE;
-  if (r0 < 0 || c0 < 0 || r0 + g.h > S || c0 + g.w > S) throw new RangeError(`ARC grid ${g.h}x${g.w} at (${r0}, ${c0}) leaves the ${S}x${S} canvas`);
+  if (r0 < 0 || c0 < 0 || r0 + g.h > S || c0 + g.w > S) throw new ShapeError(`ARC grid ${g.h}x${g.w} at (${r0}, ${c0}) leaves the ${S}x${S} canvas`);
   out.fill(ARC_PAD);
   for (let r = 0; r < g.h; r++) {
     const base = (r0 + r) * S + c0;

@@ -2,6 +2,7 @@
 // diagonal boxes filled with random permutations, then completed by the exact solver and relabelled by a
 // random digit permutation), then cells removed in random order while the puzzle keeps a unique solution,
 // until `blanks` cells are empty.
+import { ConfigError } from "../../engine/errors.js";
 import type { Rng } from "../../engine/rng.js";
 import { CELLS, boardToString } from "./grid.js";
 import { solveSudoku } from "./solver.js";
@@ -26,7 +27,7 @@ function randomSolvedGrid(rng: Rng): Uint8Array {
 
 /** One puzzle with exactly `blanks` empty cells and a unique solution (retries a new grid if stuck). */
 export function generateSudoku(rng: Rng, blanks: number): GeneratedSudoku {
-  if (!(Number.isInteger(blanks) && blanks >= 0 && blanks <= 64)) throw new RangeError(`generateSudoku: blanks must be an integer in [0, 64], got ${blanks}`);
+  if (!(Number.isInteger(blanks) && blanks >= 0 && blanks <= 64)) throw new ConfigError(`generateSudoku: blanks must be an integer in [0, 64], got ${blanks}`);
   for (;;) {
     const solution = randomSolvedGrid(rng);
     const puzzle = Uint8Array.from(solution);
