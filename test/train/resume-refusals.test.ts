@@ -1,28 +1,21 @@
 // What --resume refuses: a run folder without a checkpoint, and a training config that differs from the
 // checkpoint's unless --accept-config-change (the changes are listed; run settings may change freely).
 import assert from "node:assert/strict";
-import { cpSync, existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { checkpointName, listCheckpoints } from "../../src/train/checkpoint.js";
-import { hrm, tinyConfig, tinyWorkspace, writeConfig } from "./tiny-run.js";
+import { type FinishedRun, finishedTinyRun, hrm, tinyConfig, writeConfig } from "./tiny-run.js";
 
+let fixture: FinishedRun; // a finished 4-step run (checkpoints at 2 and 4, evaluation at 4), copied by the tests
 let dir = "";
-let done = ""; // a finished 4-step run (checkpoints at 2 and 4, evaluation at 4), copied by the tests
 before(async () => {
-  dir = await tinyWorkspace("hrm-resume-refuse-");
-  done = join(dir, "done");
-  const r = hrm(["train", "--config", writeConfig(dir, "done", tinyConfig(dir, done)), "--no-progress"]);
-  assert.equal(r.status, 0, r.stderr);
+  fixture = await finishedTinyRun("hrm-resume-refuse-");
+  dir = fixture.dir;
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of the finished run under `name`, and a config file for it with `extra` merged in. */
-function copyRun(name: string, extra: Record<string, unknown> = {}): { run: string; cfg: string } {
-  const run = join(dir, name);
-  cpSync(done, run, { recursive: true });
-  return { run, cfg: writeConfig(dir, name, tinyConfig(dir, run, extra)) };
-}
+const copyRun = (name: string, extra: Record<string, unknown> = {}): { run: string; cfg: string } => fixture.copyRun(name, extra);
 
 test("--resume on a run folder without a checkpoint is refused (exit 2) and creates nothing", () => {
   const run = join(dir, "empty");

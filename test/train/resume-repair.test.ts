@@ -3,28 +3,21 @@
 // that checkpoint; resuming a finished run evaluates nothing twice.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, truncateSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { checkpointName, listCheckpoints } from "../../src/train/checkpoint.js";
-import { CLI, hrm, tinyConfig, tinyWorkspace, writeConfig } from "./tiny-run.js";
+import { CLI, type FinishedRun, finishedTinyRun, hrm, tinyConfig, writeConfig } from "./tiny-run.js";
 
+let fixture: FinishedRun; // a finished 4-step run (checkpoints at 2 and 4, evaluation at 4), copied by the tests
 let dir = "";
-let done = ""; // a finished 4-step run (checkpoints at 2 and 4, evaluation at 4), copied by the tests
 before(async () => {
-  dir = await tinyWorkspace("hrm-resume-repair-");
-  done = join(dir, "done");
-  const r = hrm(["train", "--config", writeConfig(dir, "done", tinyConfig(dir, done)), "--no-progress"]);
-  assert.equal(r.status, 0, r.stderr);
+  fixture = await finishedTinyRun("hrm-resume-repair-");
+  dir = fixture.dir;
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of the finished run under `name`, and a config file for it with `extra` merged in. */
-function copyRun(name: string, extra: Record<string, unknown> = {}): { run: string; cfg: string } {
-  const run = join(dir, name);
-  cpSync(done, run, { recursive: true });
-  return { run, cfg: writeConfig(dir, name, tinyConfig(dir, run, extra)) };
-}
+const copyRun = (name: string, extra: Record<string, unknown> = {}): { run: string; cfg: string } => fixture.copyRun(name, extra);
 
 /** metrics.jsonl as "step" / "step/eval" keys in file order (every line must parse). */
 function metricKeys(run: string): string[] {

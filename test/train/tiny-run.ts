@@ -1,7 +1,7 @@
 // Test helper: a very small generated Sudoku dataset and a training config that runs a step in a few
 // milliseconds, for tests of the trainer's run-folder behaviour (not of learning).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSudokuDataset } from "../../src/data/sudoku/build.js";
@@ -43,4 +43,29 @@ export function writeConfig(dir: string, name: string, cfg: Record<string, unkno
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(cfg));
   return path;
+}
+
+/**
+ * A finished 4-step tiny run (checkpoints at 2 and 4, evaluation at 4) made once in a fresh workspace, and
+ * `copyRun(name, extra)`: a copy of it under `name` with a config file for it (`extra` merged in).
+ */
+export interface FinishedRun {
+  readonly dir: string;
+  readonly done: string;
+  copyRun(name: string, extra?: Record<string, unknown>): { run: string; cfg: string };
+}
+
+export async function finishedTinyRun(prefix: string): Promise<FinishedRun> {
+  const dir = await tinyWorkspace(prefix);
+  const done = join(dir, "done");
+  const r = hrm(["train", "--config", writeConfig(dir, "done", tinyConfig(dir, done)), "--no-progress"]);
+  if (r.status !== 0) throw new Error(`the tiny run failed: ${r.stderr}`);
+  return {
+    dir, done,
+    copyRun(name, extra = {}) {
+      const run = join(dir, name);
+      cpSync(done, run, { recursive: true });
+      return { run, cfg: writeConfig(dir, name, tinyConfig(dir, run, extra)) };
+    },
+  };
 }
