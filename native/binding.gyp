@@ -8,7 +8,7 @@
       "target_name": "hrm_native",
       "sources": [
         "src/addon.cc", "src/gemm.cc", "src/norm.cc", "src/rope.cc", "src/attention.cc", "src/softmax.cc",
-        "src/swiglu.cc", "src/embedding.cc", "src/elementwise.cc", "src/adam.cc"
+        "src/swiglu.cc", "src/embedding.cc", "src/elementwise.cc", "src/adam.cc", "src/transpose.cc"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],

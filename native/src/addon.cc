@@ -321,6 +321,17 @@ napi_value Embedding(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    Args a(env, info, "transpose");
+    auto out = a.f32("out"), in = a.f32("x");
+    const long B = a.dim("B"), X = a.dim("X"), Y = a.dim("Y");
+    const bool acc = a.flag("accumulate");
+    for (auto* b : {&out, &in}) a.need(*b, double(B) * double(X) * double(Y), [&] { return "B*X*Y = " + std::to_string(B) + "*" + std::to_string(X) + "*" + std::to_string(Y); });
+    hrm::transpose(out.p, in.p, B, X, Y, acc);
+  });
+}
+
 napi_value Add(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "add");
@@ -427,6 +438,7 @@ napi_value Init(napi_env env, napi_value exports) {
   def(env, exports, "add", Add);
   def(env, exports, "scale", Scale);
   def(env, exports, "axpy", Axpy);
+  def(env, exports, "transpose", Transpose);
   def(env, exports, "roundBf16", RoundBf16);
   def(env, exports, "packBf16", PackBf16);
   def(env, exports, "unpackBf16", UnpackBf16);

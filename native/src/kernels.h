@@ -52,6 +52,7 @@ void embedding_backward(float* dTable, const float* dOut, const int32_t* ids, lo
 void add(float* out, const float* a, const float* b, long n);
 void scale(float* out, const float* a, double alpha, long n);
 void axpy(float* dst, const float* src, double alpha, long n);
+void transpose(float* out, const float* in, long B, long X, long Y, bool accumulate);
 // out = a rounded to bfloat16 (nearest even), kept in float32. out may alias a.
 void round_bf16(float* out, const float* a, long n);
 // dst[i] = the bfloat16 bits of src[i] (nearest even); unpack: dst[i] = the float32 value of bf16 bits src[i].

@@ -83,6 +83,15 @@ export interface AdamAtan2Dims {
   readonly step: number;
 }
 
+/** Swap the last two axes of x [B, X, Y] into out [B, Y, X]. */
+export interface TransposeDims {
+  readonly B: number;
+  readonly X: number;
+  readonly Y: number;
+  /** out += xᵀ instead of out = xᵀ (gradients). */
+  readonly accumulate?: boolean;
+}
+
 export type BackendName = "reference" | "wasm" | "native";
 
 export interface Kernels {
@@ -125,6 +134,9 @@ export interface Kernels {
   /** dTable[ids[i]] += dOut[i]: scatter-add (accumulates). */
   embeddingBackward(dTable: Buf, dOut: Buf, ids: Int32Array, d: EmbeddingDims): void;
 
+  /** out[b, y, x] (+)= x[b, x, y]: TRM's mlp_t swaps the token and feature axes. out must not alias x. */
+  transpose(out: Buf, x: Buf, d: TransposeDims): void;
+
   /** out = a + b (elementwise, n elements). out may alias a or b. */
   add(out: Buf, a: Buf, b: Buf, n: number): void;
   /** out = alpha·a. out may alias a. */
@@ -164,6 +176,7 @@ const kernelNameSet = {
   softmaxForward: true,
   embeddingForward: true,
   embeddingBackward: true,
+  transpose: true,
   add: true,
   scale: true,
   axpy: true,

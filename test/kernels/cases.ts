@@ -187,6 +187,17 @@ export function kernelCases(s: TableSizes): Case[] {
     });
   }
 
+  // TRM mlp_t's [B, T, D] <-> [B, D, T] at the CPU preset's size, odd sizes across the 32-tile, one row
+  for (const [B, X, Y] of [[32, 97, 128], [3, 37, 33], [1, 1, 5]] as const) {
+    for (const accumulate of [false, true]) {
+      cases.push({
+        name: `transpose B=${B} X=${X} Y=${Y}${accumulate ? " accumulate" : ""}`,
+        make: (rng) => ({ out: rand(rng, B * X * Y), x: rand(rng, B * X * Y) }),
+        run: (k, b) => k.transpose(f32(b, "out"), f32(b, "x"), { B, X, Y, accumulate }),
+        check: { out: "exact" },
+      });
+    }
+  }
   for (const n of s.elementwise) {
     cases.push(...bf16PackCases(n));
     cases.push({

@@ -51,6 +51,7 @@ interface NativeAddon {
   add(out: Buf, a: Buf, b: Buf, n: number): void;
   scale(out: Buf, a: Buf, alpha: number, n: number): void;
   axpy(dst: Buf, src: Buf, alpha: number, n: number): void;
+  transpose(out: Buf, x: Buf, B: number, X: number, Y: number, accumulate: boolean): void;
   roundBf16(out: Buf, a: Buf, n: number): void;
   packBf16(dst: Uint16Array, src: Buf, n: number): void;
   unpackBf16(dst: Buf, src: Uint16Array, n: number): void;
@@ -157,6 +158,7 @@ function makeKernels(n: NativeAddon): Kernels {
     softmaxForward: (out, x, d) => n.softmaxForward(out, x, d.rows, d.D),
     embeddingForward: (out, table, ids, d) => n.embeddingForward(out, table, ids, d.n, d.D, d.V),
     embeddingBackward: (dTable, dOut, ids, d) => n.embeddingBackward(dTable, dOut, ids, d.n, d.D, d.V),
+    transpose: (out, x, d) => n.transpose(out, x, d.B, d.X, d.Y, d.accumulate === true),
     add: (out, a, b, len) => n.add(out, a, b, len),
     scale: (out, a, alpha, len) => n.scale(out, a, alpha, len),
     axpy: (dst, src, alpha, len) => n.axpy(dst, src, alpha, len),

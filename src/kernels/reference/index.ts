@@ -10,6 +10,7 @@ import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import { ropeBackward, ropeForward } from "./rope.js";
 import { softmaxForward } from "./softmax.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
+import { transpose } from "./transpose.js";
 
 export const referenceKernels: Kernels = Object.freeze({
   name: "reference",
@@ -25,6 +26,7 @@ export const referenceKernels: Kernels = Object.freeze({
   softmaxForward,
   embeddingForward,
   embeddingBackward,
+  transpose,
   add,
   scale,
   axpy,

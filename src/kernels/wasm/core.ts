@@ -15,10 +15,11 @@
 // Legend: B batch, T tokens, NH heads, HD head dim, D hidden, I MLP width, V table rows.
 import { KernelError } from "../../engine/errors.js";
 import type {
-  AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims,
+  AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
 } from "../kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { packBf16, unpackBf16 } from "../reference/elementwise.js";
+import { transpose } from "../reference/transpose.js";
 
 /** "simd": WebAssembly SIMD (mul + add). "relaxed": relaxed SIMD as well (fused multiply-add in matmul). */
 export type WasmVariant = "simd" | "relaxed";
@@ -329,6 +330,14 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
       const pt = arena.in(t, V * D, kn), pg = arena.in(g, n * D, kn), pi = arena.inIds(ids, n, kn);
       x.embeddingBackward(pt, pg, pi, n, D);
       arena.out(t, pt, V * D);
+    },
+
+    // a transpose moves values without arithmetic: as with bf16 packing, copying into the module and back
+    // would cost more than the tiled host loop (the reference one), run after the same checks
+    transpose(out: Buf, src: Buf, d: TransposeDims): void {
+      const { B, X, Y } = d, kn = "transpose", n = B * X * Y;
+      checkDims(kn, { B, X, Y });
+      transpose(f32(kn, "out", out, n, `B*X*Y = ${B}*${X}*${Y}`), f32(kn, "x", src, n, `B*X*Y = ${B}*${X}*${Y}`), d);
     },
 
     add(out: Buf, a: Buf, b: Buf, n: number): void {
