@@ -2,7 +2,7 @@
 // `yaml` package: YAML 1.1 scalars as PyYAML resolves them (True/False, ~, .inf, 1.0e-05), errors as one
 // ConfigError naming the file and line, and a writer in PyYAML's layout (sorted keys, indentless sequences,
 // Python float reprs such as 0.0001, 1.0e-05 and 4.0 for keys that hold floats).
-import { Document, LineCounter, type Scalar, type ScalarTag, type Tags, isMap, isScalar, parseDocument, visit } from "yaml";
+import { Document, LineCounter, type Scalar, type ScalarTag, type Tags, isPair, isScalar, parseDocument, visit } from "yaml";
 import { ConfigError } from "../engine/errors.js";
 
 export type YamlValue = null | boolean | number | string | YamlValue[] | { [key: string]: YamlValue };
@@ -104,15 +104,10 @@ export function dumpYaml(value: YamlValue, opts: DumpOptions = {}): string {
   visit(doc, {
     Scalar(_key, node, path) {
       if (typeof node.value !== "number") return;
-      for (let i = path.length - 1; i >= 0; i--) {
-        const p = path[i];
-        if (p !== undefined && !isMap(p) && "key" in p && p.key !== null) {
-          const k = isScalar(p.key) ? String(p.key.value) : String(p.key);
-          if (p.value !== node && k === String(node.value) && p.key === node) return;
-          (node as NumberNode).pythonFloat = floatKeys.has(k);
-          return;
-        }
-      }
+      // the nearest pair above the number: its key names the setting (a number that is itself a key stays as is)
+      const pair = [...path].reverse().find(isPair);
+      if (pair === undefined || pair.key === node) return;
+      (node as NumberNode).pythonFloat = floatKeys.has(isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
     },
   });
   return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true, nullStr: "null", trueStr: "true", falseStr: "false" });
