@@ -3,7 +3,7 @@
 // Streams the file, so multi-GB CSVs never sit in memory as one string.
 import { createReadStream, statSync } from "node:fs";
 import { DataError } from "../engine/errors.js";
-import { quoteText } from "./describe.js";
+import { quoteText } from "../util/message-text.js";
 
 export interface CsvLine {
   /** 1-based line number in the file. */
@@ -29,7 +29,7 @@ export function parseCsvLine(text: string, where: string): string[] {
       }
       fields.push(value);
       if (i === text.length) return fields;
-      if (text[i] !== ",") throw new DataError(`${where}: unexpected character '${text[i]}' after a quoted field`);
+      if (text[i] !== ",") throw new DataError(`${where}: unexpected character ${quoteText(text[i]!)} after a quoted field`);
       i++;
     } else {
       const c = text.indexOf(",", i);

@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../engine/errors.js";
-import { describeValue } from "./describe.js";
+import { describeValue } from "../util/message-text.js";
 
 export type SplitName = "train" | "test";
 export const SPLITS: readonly SplitName[] = ["train", "test"];

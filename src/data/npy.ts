@@ -8,7 +8,7 @@ import { constants as bufferConstants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { DataError, ShapeError } from "../engine/errors.js";
-import { clipText, quoted } from "../io/message-text.js";
+import { clipText, quoteText } from "../util/message-text.js";
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
 const ALIGN = 64;
@@ -32,7 +32,7 @@ export interface IntDtype {
 export function parseDescr(descr: string, file: string): IntDtype {
   const m = /^([<>|=])([iu])([1248])$/.exec(descr);
   if (m === null) {
-    throw new DataError(`${file}: unsupported dtype '${clipText(descr, 40)}'; expected an integer dtype such as '|u1', '<i4' or '<i8'`);
+    throw new DataError(`${file}: unsupported dtype ${quoteText(descr, 40)}; expected an integer dtype such as '|u1', '<i4' or '<i8'`);
   }
   const bytes = Number(m[3]) as 1 | 2 | 4 | 8;
   return { descr, signed: m[2] === "i", bytes, littleEndian: m[1] !== ">" };
@@ -106,11 +106,11 @@ export function parseNpyHeader(buf: Uint8Array, file: string): NpyHeader {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataError(`${file}: malformed .npy header ${quoted(text.trim(), 120)}`);
+    throw new DataError(`${file}: malformed .npy header ${quoteText(text.trim())}`);
   }
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => {
     const n = Number(s.replace(/L$/, ""));
-    if (!Number.isSafeInteger(n) || n < 0) throw new DataError(`${file}: bad dimension '${clipText(s, 40)}' in .npy shape (${clipText(shapeText, 80)})`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new DataError(`${file}: bad dimension ${quoteText(s, 40)} in .npy shape (${clipText(shapeText)})`);
     return n;
   });
   return { descr, fortranOrder: fortran === "True", shape, dataOffset: prefix + headerLen };

@@ -1,7 +1,7 @@
 // Full consistency check of a dataset folder: metadata, index arrays, and every token < vocab_size.
 import { DataError } from "../engine/errors.js";
 import { checkDatasetFolder } from "./check-folder.js";
-import { describeValue } from "./describe.js";
+import { describeValue } from "../util/message-text.js";
 import { SPLITS, type SplitName, arrayPath, readIdentifiers } from "./format.js";
 import { NpyFile } from "./npy.js";
 import { openDatasetSplit } from "./split-reader.js";

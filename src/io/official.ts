@@ -32,7 +32,7 @@ import { trmParamSpecs } from "../model/trm/params.js";
 import type { WeightChoice } from "./checkpoint-model-node.js";
 import { buildDirAtomic, writeFileAtomicSync } from "../util/atomic.js";
 import { COMPILED_PREFIX, bareKey, loadModelTensors, modelTensors } from "./model-weights.js";
-import { clipText } from "./message-text.js";
+import { clipText, describeValue } from "../util/message-text.js";
 import type { StoredTensor } from "./safetensors.js";
 import { toFloat32 } from "./safetensors.js";
 import { readSafetensors, writeSafetensors } from "./safetensors-node.js";
@@ -192,7 +192,7 @@ export function inferModelConfig(doc: OfficialConfigDoc, tensors: ReadonlyMap<st
   const set: Setter = (key, value, from) => {
     const stated = fields[key];
     if (stated !== undefined && stated !== value) {
-      throw new CheckpointError(`${source}: ${doc.path} (${doc.section}) says ${key}=${JSON.stringify(stated)}, but ${from} gives ${JSON.stringify(value)}`);
+      throw new CheckpointError(`${source}: ${doc.path} (${doc.section}) says ${key}=${describeValue(stated)}, but ${from} gives ${describeValue(value)}`);
     }
     fields[key] = value;
   };
@@ -246,7 +246,7 @@ function inferTrmSeqLen(doc: OfficialConfigDoc, bare: ReadonlyMap<string, Stored
   if (fields["pos_encodings"] === undefined) fields["pos_encodings"] = pos !== undefined ? "learned" : mlpT.length > 0 ? "none" : "rope";
   const statedLen = fields["puzzle_emb_len"] ?? 16; // the official config's default
   if (typeof statedLen !== "number" || !Number.isInteger(statedLen) || statedLen < 0) {
-    throw new ConfigError(`${doc.path} (${doc.section}): "puzzle_emb_len" must be a non-negative integer, got ${JSON.stringify(statedLen)}`);
+    throw new ConfigError(`${doc.path} (${doc.section}): "puzzle_emb_len" must be a non-negative integer, got ${describeValue(statedLen)}`);
   }
   const P = statedLen === 0 ? Math.ceil((fields["puzzle_emb_ndim"] as number) / D) : statedLen;
   // every tensor whose size is T, with the axis that holds it

@@ -2,7 +2,7 @@
 // nothing but the host functions its caller registers for named globals. It never executes code.
 
 import { CheckpointError } from "../engine/errors.js";
-import { clipText } from "./message-text.js";
+import { quoteText } from "../util/message-text.js";
 
 /** A Python tuple. */
 export class PyTuple {
@@ -86,7 +86,7 @@ const OPCODE_NAMES: Record<number, string> = {
 export function describePy(v: PyValue | undefined): string {
   if (v === undefined) return "nothing";
   if (v === null) return "None";
-  if (typeof v === "string") return `str ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + "…" : v)}`;
+  if (typeof v === "string") return `str ${quoteText(v)}`;
   if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
   if (v instanceof Uint8Array) return `bytes[${v.length}]`;
   if (v instanceof PyTuple) return `tuple of ${v.items.length}`;
@@ -166,7 +166,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
   const resolveGlobal = (module: string, name: string): PyGlobal => {
     const h = opts.globals.get(`${module} ${name}`);
     if (h === undefined) {
-      return fail(`refers to the global ${clipText(`${module}.${name}`)}, which is not allowed: ${opts.refusal}`);
+      return fail(`refers to the global ${quoteText(`${module}.${name}`)}, which is not allowed: ${opts.refusal}`);
     }
     return new PyGlobal(module, name, h);
   };

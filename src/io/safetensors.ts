@@ -1,7 +1,7 @@
 // safetensors reader and writer (own code): 8-byte little-endian header length, JSON header, raw data.
 
 import { CheckpointError } from "../engine/errors.js";
-import { clipText, jsonText, quoted } from "./message-text.js";
+import { clipText, describeValue, quoteText } from "../util/message-text.js";
 import {
   checkStoredTensor,
   dtypeItemSize,
@@ -33,25 +33,25 @@ interface Entry {
 }
 
 function parseEntry(src: string, name: string, raw: unknown, dataLen: number): Entry {
-  const what = `${src}: tensor ${quoted(name)}`;
+  const what = `${src}: tensor ${quoteText(name)}`;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new CheckpointError(`${what}: header entry must be an object, found ${jsonText(raw)}`);
+    throw new CheckpointError(`${what}: header entry must be an object, found ${describeValue(raw)}`);
   }
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (k !== "dtype" && k !== "shape" && k !== "data_offsets") {
-      throw new CheckpointError(`${what}: unexpected header field ${quoted(k)} (expected dtype, shape, data_offsets)`);
+      throw new CheckpointError(`${what}: unexpected header field ${quoteText(k)} (expected dtype, shape, data_offsets)`);
     }
   }
   if (!isSafeDType(o.dtype)) {
     throw new CheckpointError(
-      `${what}: unknown dtype ${jsonText(o.dtype)} (expected F64, F32, F16, BF16, I64, I32, I16, I8, U8 or BOOL)`,
+      `${what}: unknown dtype ${describeValue(o.dtype)} (expected F64, F32, F16, BF16, I64, I32, I16, I8, U8 or BOOL)`,
     );
   }
   const dtype = o.dtype;
   const shape = o.shape;
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
-    throw new CheckpointError(`${what}: shape must be an array of non-negative integers, found ${jsonText(shape)}`);
+    throw new CheckpointError(`${what}: shape must be an array of non-negative integers, found ${describeValue(shape)}`);
   }
   const dims = shape as number[];
   const numel = shapeNumel(dims, what);
@@ -61,7 +61,7 @@ function parseEntry(src: string, name: string, raw: unknown, dataLen: number): E
     offs.length !== 2 ||
     !offs.every((x) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0)
   ) {
-    throw new CheckpointError(`${what}: data_offsets must be [begin, end] non-negative integers, found ${jsonText(offs)}`);
+    throw new CheckpointError(`${what}: data_offsets must be [begin, end] non-negative integers, found ${describeValue(offs)}`);
   }
   const [begin, end] = offs as [number, number];
   if (begin > end || end > dataLen) {
@@ -114,7 +114,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
       }
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== "string") {
-          throw new CheckpointError(`${source}: __metadata__[${quoted(k)}] must be a string, found ${jsonText(v)}`);
+          throw new CheckpointError(`${source}: __metadata__[${quoteText(k)}] must be a string, found ${describeValue(v)}`);
         }
         metadata[k] = v;
       }
@@ -128,7 +128,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
   for (const e of entries) {
     if (prev !== undefined && e.begin < prev.end) {
       throw new CheckpointError(
-        `${source}: tensor ${quoted(e.name)} data [${e.begin}, ${e.end}] overlaps tensor ${quoted(prev.name)} [${prev.begin}, ${prev.end}]`,
+        `${source}: tensor ${quoteText(e.name)} data [${e.begin}, ${e.end}] overlaps tensor ${quoteText(prev.name)} [${prev.begin}, ${prev.end}]`,
       );
     }
     if (e.end > e.begin) prev = e;
@@ -138,7 +138,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<safetensors>"): 
     const data = typedArrayFromBytes(e.tensor.dtype, bytes, dataStart + e.begin, e.end - e.begin);
     if (e.tensor.dtype === "BOOL") {
       const bad = (data as Uint8Array).findIndex((v) => v > 1);
-      if (bad >= 0) throw new CheckpointError(`${source}: tensor ${quoted(e.name)}: BOOL value ${data[bad]} at index ${bad} is not 0 or 1`);
+      if (bad >= 0) throw new CheckpointError(`${source}: tensor ${quoteText(e.name)}: BOOL value ${data[bad]} at index ${bad} is not 0 or 1`);
     }
     tensors.set(e.name, { dtype: e.tensor.dtype, shape: e.tensor.shape, data });
   }

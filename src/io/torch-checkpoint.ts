@@ -7,7 +7,7 @@ import { writeFileAtomicSync } from "../util/atomic.js";
 import { bytesSource, withFileSource, type ByteSource } from "./byte-source.js";
 import { PickleWriter } from "./pickle-writer.js";
 import { describePy, PyDict, PyHost, PyGlobal, PyTuple, unpickle, type GlobalHandler, type PyValue } from "./pickle-reader.js";
-import { quoted } from "./message-text.js";
+import { quoteText } from "../util/message-text.js";
 import {
   checkStoredTensor,
   dtypeItemSize,
@@ -128,7 +128,7 @@ function findRoot(zip: ZipReader, source: string): string {
     throw new CheckpointError(
       roots.length === 0
         ? `${source}: zip has no <root>/data.pkl record; not a torch.save checkpoint`
-        : `${source}: zip has several data.pkl records (${roots.slice(0, 5).map((r) => quoted(r)).join(", ")}); expected one`,
+        : `${source}: zip has several data.pkl records (${roots.slice(0, 5).map((r) => quoteText(r)).join(", ")}); expected one`,
     );
   }
   return roots[0] as string;
@@ -150,7 +150,7 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
   const byteorder = zip.get(`${root}/byteorder`);
   if (byteorder !== undefined) {
     const order = new TextDecoder().decode(zip.read(byteorder)).trim();
-    if (order !== "little") throw new CheckpointError(`${source}: byteorder record says ${quoted(order)}; only little-endian checkpoints are supported`);
+    if (order !== "little") throw new CheckpointError(`${source}: byteorder record says ${quoteText(order)}; only little-endian checkpoints are supported`);
   }
   const storages = new Map<string, { dtype: SafeDType; bytes: Uint8Array }>();
   const budget = Math.max(MIN_EXPANSION_BYTES, MAX_EXPANSION_RATIO * src.size);
@@ -166,17 +166,17 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
   const loadStorage = (ref: StorageRef, what: string): Uint8Array => {
     const cached = storages.get(ref.key);
     if (cached !== undefined) {
-      if (cached.dtype !== ref.dtype) throw new CheckpointError(`${what}: storage ${quoted(ref.key)} used as both ${cached.dtype} and ${ref.dtype}`);
+      if (cached.dtype !== ref.dtype) throw new CheckpointError(`${what}: storage ${quoteText(ref.key)} used as both ${cached.dtype} and ${ref.dtype}`);
       return cached.bytes;
     }
     const name = `${root}/data/${ref.key}`;
     const entry = zip.get(name);
-    if (entry === undefined) throw new CheckpointError(`${what}: storage record ${quoted(name)} is missing from the archive`);
+    if (entry === undefined) throw new CheckpointError(`${what}: storage record ${quoteText(name)} is missing from the archive`);
     const expected = ref.numel * dtypeItemSize(ref.dtype);
     if (entry.size !== expected) {
-      throw new CheckpointError(`${what}: storage record ${quoted(name)} has ${entry.size} bytes, expected ${expected} (${ref.numel} x ${ref.dtype})`);
+      throw new CheckpointError(`${what}: storage record ${quoteText(name)} has ${entry.size} bytes, expected ${expected} (${ref.numel} x ${ref.dtype})`);
     }
-    spend(entry.size, what, `storage record ${quoted(name)}`);
+    spend(entry.size, what, `storage record ${quoteText(name)}`);
     const bytes = zip.read(entry);
     storages.set(ref.key, { dtype: ref.dtype, bytes });
     return bytes;
@@ -276,9 +276,9 @@ function decodeFromSource(src: ByteSource, source: string): Map<string, StoredTe
   for (const [k, v] of root_.map) {
     if (typeof k !== "string") throw new CheckpointError(`${source}: state dict key ${String(k)} is not a string`);
     if (!(v instanceof PyHost) || !(v.value instanceof TensorView)) {
-      throw new CheckpointError(`${source}: state dict entry ${quoted(k)} is ${describePy(v)}, expected a tensor; ${REFUSAL}`);
+      throw new CheckpointError(`${source}: state dict entry ${quoteText(k)} is ${describePy(v)}, expected a tensor; ${REFUSAL}`);
     }
-    out.set(k, materialize(v.value, `${source}: tensor ${quoted(k)}`));
+    out.set(k, materialize(v.value, `${source}: tensor ${quoteText(k)}`));
   }
   return out;
 }

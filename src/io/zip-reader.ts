@@ -5,7 +5,7 @@ import { inflateRawSync } from "node:zlib";
 import { CheckpointError } from "../engine/errors.js";
 import type { ByteSource } from "./byte-source.js";
 import { crc32 } from "./crc32.js";
-import { quoted } from "./message-text.js";
+import { quoteText } from "../util/message-text.js";
 
 export interface ZipEntry {
   readonly name: string;
@@ -54,7 +54,7 @@ export class ZipReader {
   ) {
     this.entries = this.readDirectory();
     for (const e of this.entries) {
-      if (this.byName.has(e.name)) throw new CheckpointError(`${name}: zip has two entries named ${quoted(e.name)}`);
+      if (this.byName.has(e.name)) throw new CheckpointError(`${name}: zip has two entries named ${quoteText(e.name)}`);
       this.byName.set(e.name, e);
     }
   }
@@ -138,7 +138,7 @@ export class ZipReader {
         if (id === 0x0001) {
           let r = q + 4;
           const need = (): number => {
-            if (r + 8 > q + 4 + len) throw new CheckpointError(`${name}: ${quoted(entryName)}: zip64 extra field too short`);
+            if (r + 8 > q + 4 + len) throw new CheckpointError(`${name}: ${quoteText(entryName)}: zip64 extra field too short`);
             const v = u64(dv, r, name);
             r += 8;
             return v;
@@ -149,12 +149,12 @@ export class ZipReader {
         }
         q += 4 + len;
       }
-      if (flags & 1) throw new CheckpointError(`${name}: ${quoted(entryName)} is encrypted; encrypted archives are not supported`);
+      if (flags & 1) throw new CheckpointError(`${name}: ${quoteText(entryName)} is encrypted; encrypted archives are not supported`);
       if (method !== 0 && method !== 8) {
-        throw new CheckpointError(`${name}: ${quoted(entryName)} uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+        throw new CheckpointError(`${name}: ${quoteText(entryName)} uses compression method ${method}; only stored (0) and deflate (8) are supported`);
       }
       if (method === 0 && compressedSize !== size) {
-        throw new CheckpointError(`${name}: stored entry ${quoted(entryName)} has compressed size ${compressedSize} != size ${size}`);
+        throw new CheckpointError(`${name}: stored entry ${quoteText(entryName)} has compressed size ${compressedSize} != size ${size}`);
       }
       out.push({ name: entryName, method, compressedSize, size, crc32: crc, localHeaderOffset });
       p += 46 + nameLen + extraLen + commentLen;
@@ -165,8 +165,8 @@ export class ZipReader {
   /** The entry's uncompressed bytes (a fresh copy or a view of memory that must not be written). */
   read(entryOrName: ZipEntry | string): Uint8Array {
     const e = typeof entryOrName === "string" ? this.byName.get(entryOrName) : entryOrName;
-    if (e === undefined) throw new CheckpointError(`${this.name}: zip has no entry ${quoted(String(entryOrName))}`);
-    const what = `${this.name}: entry ${quoted(e.name)}`;
+    if (e === undefined) throw new CheckpointError(`${this.name}: zip has no entry ${quoteText(String(entryOrName))}`);
+    const what = `${this.name}: entry ${quoteText(e.name)}`;
     if (e.localHeaderOffset + 30 > this.src.size) throw new CheckpointError(`${what}: local header lies past the end of the file (truncated?)`);
     const lh = view(this.src.read(e.localHeaderOffset, 30));
     if (lh.getUint32(0, true) !== SIG_LOCAL) throw new CheckpointError(`${what}: bad local header signature`);

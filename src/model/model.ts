@@ -2,6 +2,7 @@
 // backprop through the last cycle). Everything above the model (ACT, losses, trainer, eval, solve, io)
 // takes a ReasoningModel; only the inner forward and the parameter layout differ by family.
 import { ConfigError } from "../engine/errors.js";
+import { describeValue } from "../util/message-text.js";
 import type { Rng } from "../engine/rng.js";
 import type { HrmConfig } from "./hrm/config.js";
 import { parseHrmConfig } from "./hrm/config.js";
@@ -39,7 +40,7 @@ export function createModel(config: ModelConfig, rng: Rng): ReasoningModel {
 export function parseFamily(value: unknown, source: string): ModelFamily {
   if (value === undefined) return "hrm";
   if (value === "hrm" || value === "trm") return value;
-  throw new ConfigError(`${source}: model family must be "hrm" or "trm", got ${JSON.stringify(value)}`);
+  throw new ConfigError(`${source}: model family must be "hrm" or "trm", got ${describeValue(value)}`);
 }
 
 /** Parse a model config of the given family (HRM when the family is not stated: the format before TRM). */

@@ -7,6 +7,7 @@
 import type { Ctx } from "../engine/context.js";
 import { makeCtx } from "../engine/context.js";
 import { ConfigError } from "../engine/errors.js";
+import { describeValue } from "../util/message-text.js";
 import { Rng } from "../engine/rng.js";
 import { Tensor } from "../engine/tensor.js";
 import type { Kernels } from "../kernels/kernels.js";
@@ -67,7 +68,7 @@ function num(obj: Record<string, unknown> | undefined, key: string, fallback?: n
   const v = obj?.[key];
   if (typeof v === "number") return v;
   if (fallback !== undefined) return fallback;
-  throw new ConfigError(`golden config.json: expected a number at "${key}", got ${JSON.stringify(v)}`);
+  throw new ConfigError(`golden config.json: expected a number at "${key}", got ${describeValue(v)}`);
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
@@ -113,7 +114,7 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   const config = opts.forwardDtype ? { ...parsed, forward_dtype: opts.forwardDtype } : parsed;
   const recommended = cfgJson["recommended_replay"];
   if (recommended !== undefined && recommended !== "chained" && recommended !== "per_call") {
-    throw new ConfigError(`${folder}/config.json: "recommended_replay" must be "chained" or "per_call", got ${JSON.stringify(recommended)}`);
+    throw new ConfigError(`${folder}/config.json: "recommended_replay" must be "chained" or "per_call", got ${describeValue(recommended)}`);
   }
   const replay: Replay = opts.replay ?? (recommended as Replay | undefined) ?? "chained";
   const lossType = parseLossType(cfgJson["loss_type"] ?? "stablemax_cross_entropy");
@@ -128,7 +129,7 @@ export function checkReference(folder: string, opts: CheckOptions): CheckReport 
   for (const key of unknownKeys(cfgJson)) chk.configProblem(key, "unknown setting: the checker neither applies it nor knows it as documentation");
   const settings = parseRunSettings(cfgJson, config.halt_exploration_prob, `${folder}/config.json`);
   const ignoreLabel = cfgJson["ignore_label_id"];
-  if (ignoreLabel !== undefined && ignoreLabel !== -100) chk.configProblem("ignore_label_id", `the checker's losses ignore label -100 only, the folder says ${JSON.stringify(ignoreLabel)}`);
+  if (ignoreLabel !== undefined && ignoreLabel !== -100) chk.configProblem("ignore_label_id", `the checker's losses ignore label -100 only, the folder says ${describeValue(ignoreLabel)}`);
 
   const loadParams = (m: ReasoningModel): void => m.params.load((name) => {
     const key = `init/${PREFIX}${name}`;

@@ -9,6 +9,7 @@
 //   exploration_draws_recorded.{train,poststep,variant_train}   the same per run (TRM folders)
 //   train_calls, eval_calls, variant_train_calls                 how many calls each run recorded
 import { ConfigError } from "../engine/errors.js";
+import { describeValue } from "../util/message-text.js";
 
 /** `true`: a leaf (or a free-form object) the checker reads or that documents the folder; an object: its keys. */
 type Schema = { readonly [key: string]: true | Schema };
@@ -69,21 +70,21 @@ export interface RunSettings {
 function objectAt(cfg: Record<string, unknown>, key: string, where: string): Record<string, unknown> | undefined {
   const v = cfg[key];
   if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${where}: "${key}" must be an object, got ${JSON.stringify(v)}`);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${where}: "${key}" must be an object, got ${describeValue(v)}`);
   return v as Record<string, unknown>;
 }
 
 function boolAt(o: Record<string, unknown> | undefined, key: string, where: string): boolean | undefined {
   const v = o?.[key];
   if (v === undefined || typeof v === "boolean") return v;
-  throw new ConfigError(`${where}: "${key}" must be true or false, got ${JSON.stringify(v)}`);
+  throw new ConfigError(`${where}: "${key}" must be true or false, got ${describeValue(v)}`);
 }
 
 function countAt(cfg: Record<string, unknown>, key: string, where: string): number | undefined {
   const v = cfg[key];
   if (v === undefined) return undefined;
   if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
-  throw new ConfigError(`${where}: "${key}" must be a non-negative integer, got ${JSON.stringify(v)}`);
+  throw new ConfigError(`${where}: "${key}" must be a non-negative integer, got ${describeValue(v)}`);
 }
 
 /** Read the run-level settings of config.json (`where` names the file in errors); `modelProb` is the model config's. */
@@ -93,12 +94,12 @@ export function parseRunSettings(cfg: Record<string, unknown>, modelProb: number
   let variantProb = modelProb;
   const p = variant?.["halt_exploration_prob"];
   if (p !== undefined) {
-    if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ConfigError(`${where}: "variant.halt_exploration_prob" must be a number in [0, 1], got ${JSON.stringify(p)}`);
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ConfigError(`${where}: "variant.halt_exploration_prob" must be a number in [0, 1], got ${describeValue(p)}`);
     variantProb = p;
   }
   const q = variant?.["q_bias"];
   if (q !== undefined && !(Array.isArray(q) && q.length === 2 && q.every((x) => typeof x === "number"))) {
-    throw new ConfigError(`${where}: "variant.q_bias" must be two numbers, got ${JSON.stringify(q)}`);
+    throw new ConfigError(`${where}: "variant.q_bias" must be two numbers, got ${describeValue(q)}`);
   }
   const variantRecorded = boolAt(recorded, "variant_train", `${where} exploration_draws_recorded`);
   const variantRecordedOwn = boolAt(variant, "exploration_draws_recorded", `${where} variant`);

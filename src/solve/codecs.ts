@@ -5,6 +5,7 @@
 //           the way back is the evaluation notebook's crop (spec §7.2).
 // Browser-safe (the web page uses it): only data modules that run no Node code when imported.
 import { DataError } from "../engine/errors.js";
+import { describeValue } from "../util/message-text.js";
 import { arcGridToTokens, cropArcTokens } from "../data/arc/serialize.js";
 import { ARC_MAX_SIZE } from "../data/arc/task.js";
 import type { Grid } from "../data/grid.js";
@@ -72,7 +73,7 @@ export function gridFromRows(rows: unknown, where = "ARC grid"): Grid {
   rows.forEach((row: unknown, r) => {
     if (!Array.isArray(row) || row.length !== w) throw new DataError(`${where}: row ${r + 1} is not a list of ${w} colours`);
     row.forEach((x: unknown, c) => {
-      if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 9) throw new DataError(`${where}: colour ${JSON.stringify(x)} at row ${r + 1}, column ${c + 1}; expected an integer 0..9`);
+      if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 9) throw new DataError(`${where}: colour ${describeValue(x)} at row ${r + 1}, column ${c + 1}; expected an integer 0..9`);
       data[r * w + c] = x;
     });
   });

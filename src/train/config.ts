@@ -1,6 +1,7 @@
 // The training configuration: one typed object with the official names of cfg_pretrain.yaml and the
 // arch config (hrm_v1.yaml), plus this project's run settings. Parsed once; unknown keys are errors.
 import { ConfigError } from "../engine/errors.js";
+import { describeValue } from "../util/message-text.js";
 import type { LossType } from "../losses/act-loss-head.js";
 import { lossTypes } from "../losses/act-loss-head.js";
 import type { ForwardDtype, PosEncodings } from "../model/hrm/config.js";
@@ -97,14 +98,8 @@ const trainFields: Record<Exclude<keyof TrainConfig, "arch">, Kind> = {
   ema: "bool", ema_rate: "prob", ema_warmup: "bool",
 };
 
-/** A value as JSON for an error message, cut to 80 characters (a config value can be huge). */
-function shown(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 function check(path: string, kind: Kind, v: unknown): unknown {
-  const fail = (what: string): never => { throw new ConfigError(`config: "${path}" must be ${what}, got ${shown(v)}`); };
+  const fail = (what: string): never => { throw new ConfigError(`config: "${path}" must be ${what}, got ${describeValue(v)}`); };
   if (typeof kind === "object") return typeof v === "string" && kind.enum.includes(v) ? v : fail(`one of ${kind.enum.map((e) => `"${e}"`).join(", ")}`);
   if (kind === "string") return typeof v === "string" && v.length > 0 ? v : fail("a non-empty string");
   if (kind === "bool") return typeof v === "boolean" ? v : fail("true or false");

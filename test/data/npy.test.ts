@@ -102,7 +102,7 @@ describe("npy read/write", () => {
     writeFileSync(join(tmp.dir, "f.npy"), rawNpy("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 2), }", Buffer.alloc(4)));
     assert.throws(() => NpyFile.open(join(tmp.dir, "f.npy")), /Fortran/);
     writeFileSync(join(tmp.dir, "fl.npy"), rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", Buffer.alloc(4)));
-    assert.throws(() => NpyFile.open(join(tmp.dir, "fl.npy")), /unsupported dtype '<f4'/);
+    assert.throws(() => NpyFile.open(join(tmp.dir, "fl.npy")), /unsupported dtype "<f4"/);
   });
 
   it("writes exactly header + data bytes", () => {

@@ -75,7 +75,7 @@ describe("ARC reader fuzz", () => {
     const nested = "[".repeat(100_000) + "]".repeat(100_000);
     writeFileSync(f, `{"train": [{"input": [[${nested}]], "output": [[1]]}], "test": [{"input": ${nested}, "output": [[1]]}]}`);
     await assert.rejects(readArcTask(f, "deep"), (e: unknown) => e instanceof DataError && e.message.length < 300 && !e.message.includes("\n") &&
-      /train pair 1 input: colour \[\[\[\[\[\.\.\.\]\]\]\]\] at row 1, column 1 is out of range; expected an integer 0\.\.9$/.test(e.message));
+      /train pair 1 input: colour \[\[\[\[\[…\]\]\]\]\] at row 1, column 1 is out of range; expected an integer 0\.\.9$/.test(e.message));
   });
 
   it("hrm data arc over a folder of odd entries: a DataError, nothing written", async () => {

@@ -3,6 +3,7 @@
 // puzzle is named `<task>_t<t>_<the 10 mapped digits>`, so the name alone lets evaluation invert it:
 // inverse dihedral, then the inverse colour map (argsort of the map).
 import { DataError } from "../../engine/errors.js";
+import { describeValue } from "../../util/message-text.js";
 import type { Rng } from "../../engine/rng.js";
 import { type DihedralId, dihedralTransform, inverseDihedralTransform, isDihedralId } from "../dihedral.js";
 import { type Grid, mapValues } from "../grid.js";
@@ -51,8 +52,8 @@ export function parseAugmentedName(name: string): { task: string; augmentation: 
   if (m === null) return { task: name, augmentation: IDENTITY_AUGMENTATION, augmented: false };
   const colourMap = Uint8Array.from(m[3]!, (ch) => Number(ch));
   const sorted = Array.from(colourMap).sort((x, y) => x - y).join("");
-  if (colourMap[0] !== 0 || sorted !== "0123456789") throw new DataError(`puzzle name ${JSON.stringify(name)}: colour map ${m[3]} is not a permutation of 0-9 that keeps 0`);
+  if (colourMap[0] !== 0 || sorted !== "0123456789") throw new DataError(`puzzle name ${describeValue(name)}: colour map ${m[3]} is not a permutation of 0-9 that keeps 0`);
   const t = Number(m[2]);
-  if (!isDihedralId(t)) throw new DataError(`puzzle name ${JSON.stringify(name)}: bad transform id ${m[2]}`);
+  if (!isDihedralId(t)) throw new DataError(`puzzle name ${describeValue(name)}: bad transform id ${m[2]}`);
   return { task: m[1]!, augmentation: { transId: t, colourMap }, augmented: true };
 }

@@ -3,7 +3,7 @@
 // and names the file, pair and cell of the first problem. Pure (browser-safe); reading files is
 // task-node.ts.
 import { DataError } from "../../engine/errors.js";
-import { describeValue } from "../describe.js";
+import { describeValue } from "../../util/message-text.js";
 import type { Grid } from "../grid.js";
 
 export const ARC_MAX_SIZE = 30;

@@ -1,7 +1,7 @@
 // Reads the official Maze-Hard CSV layout (`source,question,answer,rating`; question and answer are
 // side*side characters of "# SGo", row-major; fields contain spaces and are never trimmed).
 import { DataError } from "../../engine/errors.js";
-import { quoteText } from "../describe.js";
+import { quoteText } from "../../util/message-text.js";
 import { readCsv } from "../csv.js";
 import type { Grid } from "../grid.js";
 import { parseMaze } from "./maze.js";

@@ -2,7 +2,7 @@
 // rating`), tdoku-style CSVs (`puzzle[,solution|,num_solutions,solution]`) and plain lists of
 // 81-character puzzles (no header; '#' comment lines skipped). '.' or '0' = blank.
 import { DataError } from "../../engine/errors.js";
-import { quoteText } from "../describe.js";
+import { quoteText } from "../../util/message-text.js";
 import { parseCsvLine, readLines } from "../csv.js";
 import { CELLS, firstClueMismatch, parseBoard, solutionProblem } from "./grid.js";
 

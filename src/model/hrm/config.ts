@@ -1,6 +1,7 @@
 // HRM configuration with the official field names (HierarchicalReasoningModel_ACTV1Config), parsed once at
 // the edge, and the values derived from it exactly as the official constructors derive them.
 import { ConfigError } from "../../engine/errors.js";
+import { describeValue } from "../../util/message-text.js";
 
 /** "none" is TRM-only (its mlp_t Sudoku model has no position signal); HRM accepts rope and learned. */
 export type PosEncodings = "rope" | "learned" | "none";
@@ -109,16 +110,16 @@ export function parseHrmConfig(json: unknown, source = "config"): HrmConfig {
 export function checkField(source: string, key: string, kind: FieldKind, value: unknown): unknown {
   if (typeof kind === "object") {
     if (typeof value !== "string" || !kind.enum.includes(value)) {
-      throw new ConfigError(`${source}: "${key}" must be one of ${kind.enum.map((e) => `"${e}"`).join(", ")}, got ${JSON.stringify(value)}`);
+      throw new ConfigError(`${source}: "${key}" must be one of ${kind.enum.map((e) => `"${e}"`).join(", ")}, got ${describeValue(value)}`);
     }
     return value;
   }
   if (kind === "bool") {
-    if (typeof value !== "boolean") throw new ConfigError(`${source}: "${key}" must be true or false, got ${JSON.stringify(value)}`);
+    if (typeof value !== "boolean") throw new ConfigError(`${source}: "${key}" must be true or false, got ${describeValue(value)}`);
     return value;
   }
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ConfigError(`${source}: "${key}" must be a number, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${source}: "${key}" must be a number, got ${describeValue(value)}`);
   }
   const ok =
     kind === "posint" ? Number.isInteger(value) && value > 0
