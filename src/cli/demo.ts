@@ -31,6 +31,7 @@ import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectReplaceableFolder } from "./paths.js";
+import { onStopSignal } from "./stop-signal.js";
 
 const specs = {
   out: { kind: "string", help: "demo folder (replaced on each run)", default: "runs/demo" },
@@ -95,7 +96,18 @@ export const command: Command = {
       eval_every_steps: DEMO_EVAL_EVERY, eval_max_examples: Math.min(100, o["test-puzzles"]), checkpoint_every_steps: DEMO_EVAL_EVERY,
     }));
     const kernels = cliKernels(config.kernels);
-    const summary = await trainRun(config, kernels, { progress: true });
+    const stop = onStopSignal(); // SIGINT/SIGTERM: the step under way finishes and is checkpointed
+    let summary;
+    try {
+      summary = await trainRun(config, kernels, { progress: true, signal: stop.signal });
+    } finally {
+      stop.uninstall();
+    }
+    if (summary.interrupted) {
+      console.error(`hrm demo: interrupted (${stop.received ?? "aborted"}) after step ${summary.steps}; checkpoint ${summary.checkpoint ?? "none"}; ` +
+        "`hrm demo` starts over when run again");
+      return stop.exitCode;
+    }
     // the held-out figure: every generated test puzzle, the weights evaluation uses (EMA when the run kept one)
     const model = loadCheckpointModel(summary.checkpoint!);
     const ctx = makeCtx(kernels);

@@ -9,6 +9,8 @@ import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
+import { clipText } from "../util/message-text.js";
+import { onStopSignal } from "./stop-signal.js";
 
 const specs = {
   preset: { kind: "string", help: `start from a preset: ${presetNames.join(", ")}` },
@@ -34,13 +36,20 @@ export function resolveTrainConfig(options: Record<string, unknown>, overrides: 
   if (file !== undefined) {
     expectFile(file, "config file", ConfigError);
     let json: unknown;
-    try { json = JSON.parse(readFileSync(file, "utf8")); } catch (e) { throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`); }
+    try { json = JSON.parse(readFileSync(file, "utf8")); } catch (e) { throw new ConfigError(`${file}: not valid JSON (${clipText((e as Error).message, 160)})`); }
     cfg = mergeConfig(cfg, json);
   }
   if (options["data"] !== undefined) cfg = mergeConfig(cfg, { data_path: options["data"] });
   if (options["run-dir"] !== undefined) cfg = mergeConfig(cfg, { run_dir: options["run-dir"] });
   for (const o of overrides) cfg = mergeConfig(cfg, overrideToPatch(o));
   return cfg;
+}
+
+/** The `hrm train` command line of `argv` ending in `--resume` (any other --resume/--no-resume dropped), shell-quoted where needed. */
+export function resumeCommand(argv: readonly string[]): string {
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const args = [...argv.filter((a) => !/^--(no-)?resume(=.*)?$/.test(a)), "--resume"];
+  return ["hrm", "train", ...args.map(quote)].join(" ");
 }
 
 export const command: Command = {
@@ -61,8 +70,22 @@ export const command: Command = {
     if (args.options["print-config"]) { console.log(JSON.stringify(config, null, 2)); return 0; }
     const resume = args.options["resume"], acceptConfigChange = args.options["accept-config-change"];
     if (acceptConfigChange && !resume) throw new UsageError("--accept-config-change only applies with --resume");
-    const summary = await trainRun(config, cliKernels(config.kernels), { resume, acceptConfigChange, progress: args.options["progress"] });
+    const kernels = cliKernels(config.kernels);
+    // SIGINT/SIGTERM: the step under way finishes, the last completed step is checkpointed, the lock released
+    const stop = onStopSignal();
+    let summary;
+    try {
+      summary = await trainRun(config, kernels, { resume, acceptConfigChange, progress: args.options["progress"], signal: stop.signal });
+    } finally {
+      stop.uninstall();
+    }
     if (args.options["json"]) console.log(JSON.stringify(summary, null, 1));
+    if (summary.interrupted) {
+      console.error(summary.checkpoint === null
+        ? `hrm train: interrupted (${stop.received ?? "aborted"}) before the first step; nothing to resume: run the same command again`
+        : `hrm train: interrupted (${stop.received ?? "aborted"}) after step ${summary.steps}; checkpoint ${summary.checkpoint}; continue with: ${resumeCommand(argv)}`);
+      return stop.exitCode;
+    }
     else console.log(`trained ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; checkpoint ${summary.checkpoint}; curves in ${summary.runDir}/curves.png`);
     return 0;
   },

@@ -39,6 +39,12 @@ export interface TrainRunOptions {
   /** Show a progress bar (stderr). */
   readonly progress?: boolean;
   readonly log?: (line: string) => void;
+  /**
+   * Stop early when aborted (the CLI aborts on SIGINT/SIGTERM): the step under way finishes, a checkpoint of
+   * the last completed step is written (unless one was just written), the lock is released and the summary
+   * says `interrupted`. Checked between steps; an evaluation under way finishes first.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface TrainSummary {
@@ -50,6 +56,8 @@ export interface TrainSummary {
   readonly resumedFrom: string | null;
   readonly modelConfig: ModelConfig;
   readonly numParameters: number;
+  /** Stopped by `signal` before the end; `checkpoint` is the one to resume from (null: no step was completed). */
+  readonly interrupted: boolean;
 }
 
 /** The data fields of a model config: a dataset's metadata, or any shapes of the same names. */
@@ -233,6 +241,8 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
   };
 
   let stop = false;
+  let interrupted = false;
+  const firstStep = state.step;
   let shown = { acc: 0, exact: 0 };
   for (let it = position.iteration > 0 ? position.iteration - 1 : 0; it < sched.totalIters && !stop; it++) {
     loader.resumeAt(it);
@@ -241,6 +251,8 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
       bi++;
       if (it + 1 === position.iteration && bi <= position.batch) continue; // consumed before the checkpoint
       if (state.step >= totalSteps) { stop = true; break; }
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let a signal in between steps (a step is 0.1-1 s)
+      if (opts.signal?.aborted) { interrupted = true; stop = true; break; }
       const r = trainStep(ctx, state, toModelBatch(lb), optim, rng);
       const bad = nonFiniteLoss(r.metrics);
       if (bad !== null) {
@@ -264,10 +276,17 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
     }
   }
   bar?.finish();
+  if (interrupted) {
+    // stop promptly: no evaluation; the last completed step is saved, unless it was saved just now or is the start
+    if (state.step > firstStep) checkpoint();
+    writeCurves(config.run_dir);
+    const resumeFrom = lastCheckpoint ?? resumedFrom;
+    return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: resumeFrom, resumedFrom, modelConfig, numParameters: model.params.numParameters, interrupted };
+  }
   if (lastEvalStep !== state.step) evaluate();
   checkpoint();
   writeCurves(config.run_dir);
-  return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: lastCheckpoint, resumedFrom, modelConfig, numParameters: model.params.numParameters };
+  return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: lastCheckpoint, resumedFrom, modelConfig, numParameters: model.params.numParameters, interrupted };
 }
 
 /** Run fn with the EMA weights in the model when the run keeps an EMA (official TRM evaluate), then restore. */
