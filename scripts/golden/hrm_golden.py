@@ -8,7 +8,8 @@ HRM code on CPU (the recipe of shared/reference/hrm-tiny-a's README).
 Only the official model files are imported (models/hrm/hrm_act_v1.py, models/layers.py, models/losses.py,
 models/sparse_embedding.py, models/common.py), never modified. Shims: those of scripts/golden/trm_shims.py
 (nn.Buffer, ParamsT, bare @torch.no_grad, int32 index tensors, pydantic) plus a `flash_attn` module holding an
-exact float32 softmax attention (flash-attn has no CPU build).
+exact float32 softmax attention (flash-attn has no CPU build). The tensor store, safetensors writer, batches,
+recorded loss-head call, TRAIN/EVAL loops and folder writer are shared with trm_golden.py (golden_common.py).
 
 Set "hrm-explore-b": model config halt_exploration_prob = 0.1, but the variant run sets the official ACT
 wrapper's config.halt_exploration_prob to 0.5 (a run-level setting, config.json `variant.halt_exploration_prob`);
@@ -36,7 +37,7 @@ from trm_shims import SHIM_DOCS, SHIMS_APPLIED, install_shims  # noqa: E402  (re
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from trm_golden import Store, exploration_draws, logit_gap, read_safetensors, sha256_file, write_safetensors  # noqa: E402
+from golden_common import GoldenGenerator  # noqa: E402
 
 SET_NAME = "hrm-explore-b"
 OFFICIAL_REPO = "github.com/sapientinc/HRM"
@@ -62,7 +63,6 @@ VARIANT_TRAIN_CALLS = 6
 LOSS_TYPE = "stablemax_cross_entropy"
 IGNORE_LABEL_ID = -100
 RETURN_KEYS = ["logits", "q_halt_logits", "q_continue_logits"]
-METRICS = ("count", "accuracy", "exact_accuracy", "q_halt_accuracy", "steps", "lm_loss", "q_halt_loss")
 MIN_LOGIT_GAP = 2e-4
 MIN_Q_GAP = 1e-3  # |q_halt - q_continue| in the variant train run, so rounding cannot flip a halting decision
 
@@ -85,13 +85,17 @@ def install_flash_attn():
     sys.modules["flash_attn"] = mod
 
 
-class Generator:
-    def __init__(self, official_dir, out_dir):
-        self.official_dir = os.path.abspath(official_dir)
-        self.out_dir = out_dir
-        self.set_name = os.path.basename(os.path.normpath(out_dir)) or SET_NAME
-        self.store = Store()
-        self.gaps = {}
+class Generator(GoldenGenerator):
+    SET_NAME = SET_NAME
+    FORMAT = "hrm golden vectors"
+    FILES = ["golden.safetensors", "golden_f64.safetensors", "config.json", "README.md", "MANIFEST.sha256"]
+    OFFICIAL_COMMIT = OFFICIAL_COMMIT
+    OFFICIAL_FILES = OFFICIAL_FILES
+    MODEL_CONFIG = MODEL_CONFIG
+    SEEDS = SEEDS
+    RETURN_KEYS = RETURN_KEYS
+    TRAIN_RETURN_KEYS = ("target_q_continue",)  # the official HRM computes it in TRAIN mode (ACT continue)
+    OPTIONAL_METRICS = ("q_continue_loss",)
 
     def import_official(self):
         install_shims()
@@ -100,82 +104,7 @@ class Generator:
         self.hrm = importlib.import_module("models.hrm.hrm_act_v1")
         self.losses = importlib.import_module("models.losses")
         self.common = importlib.import_module("models.common")
-        self.file_hashes = {}
-        for rel, want in OFFICIAL_FILES.items():
-            got = sha256_file(os.path.join(self.official_dir, rel))
-            self.file_hashes[rel] = got
-            if got != want:
-                print(f"WARNING: {rel} sha256 {got} differs from commit {OFFICIAL_COMMIT[:8]}'s {want}", file=sys.stderr)
-
-    def make_batches(self, n):
-        c = MODEL_CONFIG
-        B, S, V, NP = c["batch_size"], c["seq_len"], c["vocab_size"], c["num_puzzle_identifiers"]
-        gen = torch.Generator().manual_seed(SEEDS["data"])
-        out = []
-        for _ in range(n):
-            inputs = torch.randint(0, V, (B, S), generator=gen, dtype=torch.int32)
-            labels = torch.randint(0, V, (B, S), generator=gen, dtype=torch.int32)
-            labels[torch.rand(B, S, generator=gen) < 0.3] = IGNORE_LABEL_ID
-            ids = torch.randint(0, NP, (B,), generator=gen, dtype=torch.int32)
-            out.append({"inputs": inputs, "labels": labels, "puzzle_identifiers": ids})
-        return out
-
-    def call(self, head, carry, batch, draws=None):
-        with exploration_draws(record=draws) as seen:
-            keys = RETURN_KEYS + (["target_q_continue"] if head.training else [])
-            carry, loss, metrics, outs, all_halted = head(carry=carry, batch=batch, return_keys=keys)
-        assert seen == ({"rand": 1, "randint": 1} if head.training else {"rand": 0, "randint": 0}), seen
-        return carry, loss, metrics, outs, all_halted
-
-    def record_call(self, prefix, t, batch, carry, loss, metrics, outs, all_halted, draws=None):
-        put, c = self.store.put, f"{prefix}/call{t}"
-        for k in ("inputs", "labels", "puzzle_identifiers"):
-            put(f"{c}/batch/{k}", batch[k])
-        put(f"{c}/carry/z_H", carry.inner_carry.z_H)
-        put(f"{c}/carry/z_L", carry.inner_carry.z_L)
-        put(f"{c}/carry/steps", carry.steps)
-        put(f"{c}/carry/halted", carry.halted)
-        for k in ("inputs", "labels", "puzzle_identifiers"):
-            put(f"{c}/carry/current_data/{k}", carry.current_data[k])
-        for k in RETURN_KEYS + (["target_q_continue"] if "target_q_continue" in outs else []):
-            put(f"{c}/out/{k}", outs[k])
-        put(f"{c}/loss", loss.detach())
-        for k in METRICS + (("q_continue_loss",) if "q_continue_loss" in metrics else ()):
-            put(f"{c}/metrics/{k}", metrics[k])
-        put(f"{c}/all_halted", all_halted)
-        if draws:
-            put(f"{c}/explore/rand", draws["rand"])
-            put(f"{c}/explore/randint", draws["randint"])
-        self.gaps[prefix] = min(self.gaps.get(prefix, math.inf), logit_gap(outs["logits"]))
-
-    def train_run(self, head, prefix, batches, seed, record=True):
-        """TRAIN-mode ACT loop (pretrain.train_batch's forward): a new batch per call, the carry kept."""
-        head.train()
-        torch.manual_seed(seed)  # the exploration draws come from the global CPU generator
-        carry = head.initial_carry(batches[0])
-        res = []
-        for t, batch in enumerate(batches, start=1):
-            draws = {}
-            carry, loss, metrics, outs, all_halted = self.call(head, carry, batch, draws)
-            res.append((carry, outs, draws))
-            if record:
-                self.record_call(prefix, t, batch, carry, loss, metrics, outs, all_halted, draws)
-        return res
-
-    def eval_run(self, head, prefix, batch):
-        """EVAL-mode loop (pretrain.evaluate): fresh carry, the same batch until all halted."""
-        head.eval()
-        with torch.inference_mode():
-            carry = head.initial_carry(batch)
-            t = 0
-            while True:
-                t += 1
-                carry, loss, metrics, outs, all_halted = self.call(head, carry, batch)
-                self.record_call(prefix, t, batch, carry, loss, metrics, outs, all_halted)
-                if all_halted:
-                    break
-        head.train()
-        return t
+        self.check_official_files()
 
     def run(self):
         torch.set_num_threads(1)
@@ -199,7 +128,7 @@ class Generator:
         head.train()
 
         self.train_run(head, "train", batches[:TRAIN_CALLS], SEEDS["loop"])
-        self.eval_calls = self.eval_run(head, "eval", batches[0])
+        self.eval_calls = len(self.eval_run(head, "eval", batches[0]))
         self.variant(head, inner, init_sd, batches)
 
     def variant(self, head, inner, init_sd, batches):
@@ -219,7 +148,7 @@ class Generator:
         head.model.config.halt_exploration_prob = VARIANT_EXPLORATION_PROB
         set_params(0.0)
         probe = self.train_run(head, "variant/train", batches, SEED_VARIANT_DRAWS, record=False)
-        q0 = torch.cat([(o["q_halt_logits"] - o["q_continue_logits"]) for _, o, _ in probe]).double()
+        q0 = torch.cat([(o["q_halt_logits"] - o["q_continue_logits"]) for _, _, _, o, _, _ in probe]).double()
         chosen = None
         for quantile in (0.6, 0.5, 0.7, 0.4, 0.8, 0.55, 0.65, 0.45, 0.75, 0.35, 0.85):
             bias0 = -round(float(torch.quantile(q0, quantile)), 2)
@@ -236,7 +165,7 @@ class Generator:
         for k in ("model.inner.q_head.weight", "model.inner.q_head.bias", "model.inner.puzzle_emb.weights"):
             self.store.put(f"variant/params/{k}", sd[k])
         self.train_run(head, "variant/train", batches, SEED_VARIANT_DRAWS)
-        self.variant_eval_calls = self.eval_run(head, "variant/eval", batches[0])
+        self.variant_eval_calls = len(self.eval_run(head, "variant/eval", batches[0]))
         head.model.config.halt_exploration_prob = MODEL_CONFIG["halt_exploration_prob"]
         head.load_state_dict(init_sd)
 
@@ -246,7 +175,7 @@ class Generator:
         M, p_run, p_model = MODEL_CONFIG["halt_max_steps"], VARIANT_EXPLORATION_PROB, MODEL_CONFIG["halt_exploration_prob"]
         early, flips, min_gap = 0, 0, math.inf
         steps_per_call, halted_per_call = [], []
-        for carry, outs, draws in res:
+        for carry, _, _, outs, _, draws in res:
             d = outs["q_halt_logits"] - outs["q_continue_logits"]
             min_gap = min(min_gap, float(d.abs().min()))
             steps = carry.steps
@@ -314,28 +243,8 @@ class Generator:
             "files": files,
         }
 
-    def write(self):
-        out = self.out_dir
-        os.makedirs(out, exist_ok=True)
-        meta = {"format": "hrm golden vectors", "set": self.set_name}
-        write_safetensors(os.path.join(out, "golden.safetensors"), self.store.golden, meta)
-        write_safetensors(os.path.join(out, "golden_f64.safetensors"), self.store.f64, meta)
-        back = read_safetensors(os.path.join(out, "golden.safetensors"))
-        assert set(back) == set(self.store.golden)
-        for k, a in self.store.golden.items():
-            assert back[k].dtype == a.dtype and back[k].shape == a.shape and np.array_equal(back[k], a), k
-        files = ["golden.safetensors", "golden_f64.safetensors", "config.json", "README.md", "MANIFEST.sha256"]
-        cfg = self.config_json(files)
-        with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
-            json.dump(cfg, f, indent=1)
-            f.write("\n")
-        with open(os.path.join(out, "README.md"), "w", encoding="utf-8") as f:
-            f.write(readme(self, cfg))
-        lines = [f"{sha256_file(os.path.join(out, name))}  {name}" for name in sorted(files) if name != "MANIFEST.sha256"]
-        with open(os.path.join(out, "MANIFEST.sha256"), "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-        total = sum(os.path.getsize(os.path.join(out, name)) for name in files)
-        print(f"wrote {out}: {len(self.store.golden)} tensors ({len(self.store.f64)} float64), {total} bytes")
+    def readme_text(self, cfg):
+        return readme(self, cfg)
 
 
 def readme(gen, cfg):

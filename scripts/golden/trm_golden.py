@@ -15,7 +15,8 @@ config.json, README.md, checkpoint_step_0, MANIFEST.sha256) plus the names trm-s
 models, learned positions and exploration draws. Needs only the standard library, torch (Debian's 1.13 works)
 and numpy; safetensors are written by hand (8-byte little-endian header length, JSON header, raw bytes).
 The torch 1.13 shims and the exact float32 AdamATan2 are in scripts/golden/trm_shims.py (shared with
-bench/torch_trm_train.py).
+bench/torch_trm_train.py); the tensor store, the safetensors writer, the batches, the recorded loss-head call, the
+TRAIN/EVAL loops and the folder writer in scripts/golden/golden_common.py (shared with hrm_golden.py).
 
 Configuration "trm-mlpt-a" (the one set this script makes): float32, mlp_t, learned positions, a puzzle vector
 of 64 = 2 tokens of hidden 32 in a 3-token prefix (the third token is zero padding), halt_exploration_prob 0.5
@@ -34,14 +35,11 @@ with every exploration draw recorded. What is run, in order (mirrors trm-tiny-a'
 """
 
 import argparse
-import contextlib
-import hashlib
 import importlib
 import json
 import math
 import os
 import re
-import struct
 import sys
 
 # Shims for Debian's torch 1.13 and the exact float32 AdamATan2 live beside this file (shared with
@@ -54,6 +52,8 @@ from trm_shims import SHIM_DOCS, SHIMS_APPLIED, AdamATan2Exact, install_shims  #
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+
+from golden_common import DTYPES, IGNORE_LABEL_ID, GoldenGenerator  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------------------
 # The set: model configuration, seeds, hyper-parameters
@@ -110,7 +110,6 @@ SEED_VARIANT_DRAWS = SEEDS["loop"] + 200
 TRAIN_CALLS = 4
 VARIANT_TRAIN_CALLS = 7
 LOSS_TYPE = "stablemax_cross_entropy"
-IGNORE_LABEL_ID = -100
 RETURN_KEYS = ["logits", "q_halt_logits", "q_continue_logits", "preds"]
 
 # Hyper-parameters of the README's mlp_t Sudoku command (the official mlp_t run):
@@ -125,115 +124,8 @@ MIN_LOGIT_GAP = 2e-4
 MIN_Q_HALT_ABS = 1e-3
 
 # ----------------------------------------------------------------------------------------------------------
-# Tensor store and the hand-written safetensors writer
+# Trace of train call 1
 # ----------------------------------------------------------------------------------------------------------
-
-DTYPES = {np.dtype(np.float32): "F32", np.dtype(np.float64): "F64", np.dtype(np.int32): "I32",
-          np.dtype(np.int64): "I64", np.dtype(np.bool_): "BOOL"}
-
-
-class Store:
-    """Golden tensors in recording order; float64 tensors go to golden (rounded to F32) and golden_f64 (exact)."""
-
-    def __init__(self):
-        self.golden = {}
-        self.f64 = {}
-
-    def put(self, name, t):
-        assert name not in self.golden, f"duplicate golden tensor {name}"
-        if isinstance(t, torch.Tensor):
-            a = t.detach().cpu().contiguous().numpy().copy()
-        else:
-            a = np.asarray(t).copy()
-        if a.dtype == np.float64:
-            self.f64[name] = a
-            a = a.astype(np.float32)
-        assert a.dtype in DTYPES, f"{name}: unsupported dtype {a.dtype}"
-        self.golden[name] = a
-
-    def has(self, name):
-        return name in self.golden
-
-
-def write_safetensors(path, tensors, metadata):
-    """safetensors: u64 little-endian header size, JSON header (sorted names, offsets into the data), data.
-
-    The header is padded with spaces so that the data starts at a multiple of 8 (as the safetensors library does).
-    """
-    header = {"__metadata__": metadata}
-    chunks, offset = [], 0
-    for name in sorted(tensors):
-        a = np.array(tensors[name], order="C", copy=True)  # (np.ascontiguousarray would make scalars 1-d)
-        raw = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {"dtype": DTYPES[a.dtype], "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    h = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for c in chunks:
-            f.write(c)
-
-
-def read_safetensors(path):
-    """Reader for the self-check after writing."""
-    b = open(path, "rb").read()
-    n = struct.unpack("<Q", b[:8])[0]
-    header = json.loads(b[8:8 + n])
-    inv = {v: k for k, v in DTYPES.items()}
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        s, e = info["data_offsets"]
-        out[name] = np.frombuffer(b[8 + n + s:8 + n + e], dtype=inv[info["dtype"]].newbyteorder("<")).reshape(tuple(info["shape"]))
-    return out
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Recording helpers
-# ----------------------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def exploration_draws(record=None, replay=None):
-    """Wrap torch.rand_like / torch.randint_like around one official forward call.
-
-    record: a dict that receives the exact tensors the official code drew ('rand', 'randint').
-    replay: a dict whose tensors are returned instead of drawing (the float64 measurement run).
-    """
-    orig_rand, orig_randint = torch.rand_like, torch.randint_like
-    seen = {"rand": 0, "randint": 0}
-
-    def rand_like(*args, **kwargs):
-        seen["rand"] += 1
-        r = replay["rand"].clone() if replay is not None else orig_rand(*args, **kwargs)
-        if record is not None:
-            record["rand"] = r.clone()
-        return r
-
-    def randint_like(*args, **kwargs):
-        seen["randint"] += 1
-        r = replay["randint"].clone() if replay is not None else orig_randint(*args, **kwargs)
-        if record is not None:
-            record["randint"] = r.clone()
-        return r
-
-    torch.rand_like, torch.randint_like = rand_like, randint_like
-    try:
-        yield seen
-    finally:
-        torch.rand_like, torch.randint_like = orig_rand, orig_randint
 
 
 class Tracer:
@@ -293,25 +185,24 @@ class Tracer:
         return hook
 
 
-def logit_gap(logits):
-    """Smallest top-1 minus top-2 over all rows of [.., V] logits."""
-    top = torch.topk(logits.reshape(-1, logits.shape[-1]).double(), 2, dim=-1).values
-    return float((top[:, 0] - top[:, 1]).min())
-
-
 # ----------------------------------------------------------------------------------------------------------
 # The generator
 # ----------------------------------------------------------------------------------------------------------
 
 
-class Generator:
+class Generator(GoldenGenerator):
+    SET_NAME = SET_NAME
+    FORMAT = "trm golden vectors"
+    FILES = ["golden.safetensors", "golden_f64.safetensors", "config.json", "README.md", "checkpoint_step_0", "MANIFEST.sha256"]
+    OFFICIAL_COMMIT = OFFICIAL_COMMIT
+    OFFICIAL_FILES = OFFICIAL_FILES
+    MODEL_CONFIG = MODEL_CONFIG
+    SEEDS = SEEDS
+    RETURN_KEYS = RETURN_KEYS
+
     def __init__(self, official_dir, out_dir):
-        self.official_dir = os.path.abspath(official_dir)
-        self.out_dir = out_dir
-        self.set_name = os.path.basename(os.path.normpath(out_dir)) or SET_NAME
-        self.store = Store()
+        super().__init__(official_dir, out_dir)
         self.notes = []
-        self.gaps = {}
         self.exploration_effect = {}
 
     # -- official code ----------------------------------------------------------------------------------------
@@ -324,16 +215,7 @@ class Generator:
         self.sparse = importlib.import_module("models.sparse_embedding")
         self.common = importlib.import_module("models.common")
         self.ema_mod = importlib.import_module("models.ema")
-        self.file_hashes = {}
-        for rel, want in OFFICIAL_FILES.items():
-            p = os.path.join(self.official_dir, rel)
-            if os.path.exists(p):
-                got = sha256_file(p)
-                self.file_hashes[rel] = got
-                if got != want:
-                    print(f"WARNING: {rel} sha256 {got} differs from commit {OFFICIAL_COMMIT[:8]}'s {want}", file=sys.stderr)
-            else:
-                print(f"WARNING: {rel} missing from {self.official_dir}", file=sys.stderr)
+        self.check_official_files()
 
     def build(self, config):
         model = self.trm.TinyRecursiveReasoningModel_ACTV1(dict(config))
@@ -342,96 +224,14 @@ class Generator:
     # -- data -------------------------------------------------------------------------------------------------
 
     def make_batches(self, n):
-        """n random batches (int32, as the official collate casts them): inputs in [0, V), labels in [0, V)
-        with about 30% of positions ignored (-100); batch 4 row 2 has no valid label at all."""
-        c = MODEL_CONFIG
-        B, S, V, NP = c["batch_size"], c["seq_len"], c["vocab_size"], c["num_puzzle_identifiers"]
-        gen = torch.Generator().manual_seed(SEEDS["data"])
-        batches = []
-        for i in range(n):
-            inputs = torch.randint(0, V, (B, S), generator=gen, dtype=torch.int32)
-            labels = torch.randint(0, V, (B, S), generator=gen, dtype=torch.int32)
-            labels[torch.rand(B, S, generator=gen) < 0.3] = IGNORE_LABEL_ID
+        """n random batches (see GoldenGenerator.make_batches); batch 4 row 2 has no valid label at all, and
+        batch 1 repeats a puzzle id."""
+        def adjust(i, batch):
             if i == 3:
-                labels[2] = IGNORE_LABEL_ID
-            ids = torch.randint(0, NP, (B,), generator=gen, dtype=torch.int32)
+                batch["labels"][2] = IGNORE_LABEL_ID
             if i == 0:
-                ids[2] = ids[0]  # a repeated puzzle id: the SignSGD step sums the rows of one id
-            batches.append({"inputs": inputs, "labels": labels, "puzzle_identifiers": ids})
-        return batches
-
-    # -- one call of the loss head ----------------------------------------------------------------------------
-
-    def call(self, head, carry, batch, draws=None, replay=None):
-        with exploration_draws(record=draws, replay=replay) as seen:
-            carry, loss, metrics, outs, all_halted = head(carry=carry, batch=batch, return_keys=RETURN_KEYS)
-        if head.training and MODEL_CONFIG["halt_max_steps"] > 1:
-            assert seen == {"rand": 1, "randint": 1}, seen
-        else:
-            assert seen == {"rand": 0, "randint": 0}, seen
-        return carry, loss, metrics, outs, all_halted
-
-    def record_call(self, prefix, t, batch, carry, loss, metrics, outs, all_halted, draws=None, store_z=True):
-        put, c = self.store.put, f"{prefix}/call{t}"
-        for k in ("inputs", "labels", "puzzle_identifiers"):
-            put(f"{c}/batch/{k}", batch[k])
-        if store_z:
-            put(f"{c}/carry/z_H", carry.inner_carry.z_H)
-            put(f"{c}/carry/z_L", carry.inner_carry.z_L)
-        put(f"{c}/carry/steps", carry.steps)
-        put(f"{c}/carry/halted", carry.halted)
-        for k in ("inputs", "labels", "puzzle_identifiers"):
-            put(f"{c}/carry/current_data/{k}", carry.current_data[k])
-        for k in ("logits", "q_halt_logits", "q_continue_logits", "preds"):
-            put(f"{c}/out/{k}", outs[k])
-        put(f"{c}/loss", loss.detach())
-        for k in ("count", "accuracy", "exact_accuracy", "q_halt_accuracy", "steps", "lm_loss", "q_halt_loss"):
-            put(f"{c}/metrics/{k}", metrics[k])
-        assert set(metrics) == {"count", "accuracy", "exact_accuracy", "q_halt_accuracy", "steps", "lm_loss", "q_halt_loss"}, set(metrics)
-        put(f"{c}/all_halted", all_halted)
-        if draws is not None:
-            put(f"{c}/explore/rand", draws["rand"])
-            put(f"{c}/explore/randint", draws["randint"])
-        run = prefix
-        self.gaps[run] = min(self.gaps.get(run, math.inf), logit_gap(outs["logits"]))
-
-    def train_run(self, head, prefix, batches, seed, record=True, trace=False):
-        """TRAIN-mode ACT loop (pretrain.train_batch's forward): new batch per call, carry kept."""
-        head.train()
-        torch.manual_seed(seed)  # the exploration draws come from the global CPU generator
-        carry = head.initial_carry(batches[0])  # official: train_state.carry = model.initial_carry(batch)
-        results = []
-        for t, batch in enumerate(batches, start=1):
-            draws = {}
-            tracer = Tracer(head.model.inner, MODEL_CONFIG["L_cycles"]) if trace and t == 1 else contextlib.nullcontext()
-            with tracer:
-                carry, loss, metrics, outs, all_halted = self.call(head, carry, batch, draws)
-            if trace and t == 1:
-                self.tracer = tracer
-            results.append((carry, loss, metrics, outs, all_halted, draws))
-            if t == 1 and trace:
-                self.after_train_call1(head, loss)
-            if record:
-                self.record_call(prefix, t, batch, carry, loss, metrics, outs, all_halted, draws)
-        return results
-
-    def eval_run(self, head, prefix, batch, record=True, store_z=True):
-        """EVAL-mode loop (pretrain.evaluate): fresh carry, the same batch until all halted."""
-        head.eval()
-        results = []
-        with torch.inference_mode():
-            carry = head.initial_carry(batch)
-            t = 0
-            while True:
-                t += 1
-                carry, loss, metrics, outs, all_halted = self.call(head, carry, batch)
-                results.append((carry, loss, metrics, outs, all_halted))
-                if record:
-                    self.record_call(prefix, t, batch, carry, loss, metrics, outs, all_halted, store_z=store_z)
-                if all_halted:
-                    break
-        head.train()
-        return results
+                batch["puzzle_identifiers"][2] = batch["puzzle_identifiers"][0]  # a repeated puzzle id: the SignSGD step sums the rows of one id
+        return super().make_batches(n, adjust)
 
     def after_train_call1(self, head, loss):
         # pretrain.train_batch: ((1 / global_batch_size) * loss).backward()
@@ -470,13 +270,14 @@ class Generator:
         self.batches = batches
 
         # 2. TRAIN loop with the initial parameters; backward after call 1; trace of call 1.
-        self.train_results = self.train_run(head, "train", batches[:TRAIN_CALLS], SEEDS["loop"], trace=True)
-        for stage, (name, x, grad) in enumerate(self.tracer.numbered):
+        tracer = Tracer(head.model.inner, MODEL_CONFIG["L_cycles"])
+        self.train_results = self.train_run(head, "train", batches[:TRAIN_CALLS], SEEDS["loop"], around=lambda t: tracer if t == 1 else None,
+                                            after=lambda t, loss: self.after_train_call1(head, loss) if t == 1 else None)
+        for stage, (name, x, grad) in enumerate(tracer.numbered):
             put(f"trace/call1/{stage:02d}_{name}", x)
-        self.trace_order = [(f"{i:02d}_{n}", g) for i, (n, _, g) in enumerate(self.tracer.numbered) if i > 0]
-        for name, x in self.tracer.named.items():
+        self.trace_order = [(f"{i:02d}_{n}", g) for i, (n, _, g) in enumerate(tracer.numbered) if i > 0]
+        for name, x in tracer.named.items():
             put(f"trace/call1/{name}", x)
-        del self.tracer
         put("train/call1/puzzle_emb/local_ids", self.local_ids1)
 
         # 3. EVAL loop on batch 1. Its z_H/z_L are stored only if they differ from the train calls'.
@@ -925,28 +726,8 @@ class Generator:
         }
         return cfg
 
-    def write(self):
-        out = self.out_dir
-        meta = {"format": "trm golden vectors", "set": self.set_name}
-        write_safetensors(os.path.join(out, "golden.safetensors"), self.store.golden, meta)
-        write_safetensors(os.path.join(out, "golden_f64.safetensors"), self.store.f64, meta)
-        # Self-check: what was written reads back identically.
-        back = read_safetensors(os.path.join(out, "golden.safetensors"))
-        assert set(back) == set(self.store.golden)
-        for k, a in self.store.golden.items():
-            assert back[k].dtype == a.dtype and back[k].shape == a.shape and np.array_equal(back[k], a), k
-        files = ["golden.safetensors", "golden_f64.safetensors", "config.json", "README.md", "checkpoint_step_0", "MANIFEST.sha256"]
-        cfg = self.config_json(files)
-        with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
-            json.dump(cfg, f, indent=1)
-            f.write("\n")
-        with open(os.path.join(out, "README.md"), "w", encoding="utf-8") as f:
-            f.write(Readme(self, cfg).text())
-        lines = [f"{sha256_file(os.path.join(out, name))}  {name}" for name in sorted(files) if name != "MANIFEST.sha256"]
-        with open(os.path.join(out, "MANIFEST.sha256"), "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-        total = sum(os.path.getsize(os.path.join(out, name)) for name in files)
-        print(f"wrote {out}: {len(self.store.golden)} tensors ({len(self.store.f64)} float64), {total} bytes")
+    def readme_text(self, cfg):
+        return Readme(self, cfg).text()
 
 
 # ----------------------------------------------------------------------------------------------------------
