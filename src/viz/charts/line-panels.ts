@@ -82,7 +82,7 @@ export function linePanelsSpec(o: LinePanelsOptions): ChartSpec {
     // a log axis is labelled at the x values there are (e.g. 10, 20, 50, ... puzzles), not at every 1-9 x 10^k
     const logValues = [...new Set(rows.filter((r) => r.panel === p.title).map((r) => r.x))].sort((a, b) => a - b);
     const x = p.xScale === "log"
-      ? { field: "x", type: "quantitative", title: p.xTitle, scale: { type: "log" }, axis: { values: logValues, grid: true } } as const
+      ? { field: "x", type: "quantitative", title: p.xTitle, scale: { type: "log", nice: false }, axis: { values: logValues, grid: true } } as const
       : { field: "x", type: "quantitative", title: p.xTitle, scale: { zero: false, nice: true } } as const;
     const y = { field: "y", type: "quantitative", title: p.yTitle, scale: p.yDomain !== undefined ? { domain: [...p.yDomain] } : { zero: p.yZero ?? true } } as const;
     return {

@@ -22,8 +22,9 @@ export function qHaltSpec(segments: readonly Pick<SegmentTrace, "segment" | "qHa
   const n = Math.max(1, segments.length);
   const x = {
     field: "segment", type: "quantitative", title: "ACT segment",
-    scale: { domain: [n === 1 ? 0.5 : 1, n === 1 ? 1.5 : n], nice: false, zero: false },
-    axis: { tickMinStep: 1, format: "d" },
+    // half a segment of room each side, so the rules at the first and last segment stay off the frame
+    scale: { domain: [0.5, n + 0.5], nice: false, zero: false },
+    axis: { values: Array.from({ length: n }, (_, i) => i + 1).filter((s) => n <= 16 || s % Math.ceil(n / 16) === 0 || s === 1), format: "d", grid: false },
   };
   const color = {
     field: "series", type: "nominal", title: null,

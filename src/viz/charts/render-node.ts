@@ -3,6 +3,8 @@
 // resvg (a Rust renderer shipped as a per-platform npm binary). resvg draws text only with fonts it loads:
 // DejaVu Sans (Debian's fonts-dejavu-core, which .ci/run installs) when present, else the system's fonts.
 import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile } from "vega-lite";
@@ -47,9 +49,10 @@ export function rasterize(svg: string, scale = 2): { width: number; height: numb
   return { width: image.width, height: image.height, pixels: image.pixels, png: image.asPng() };
 }
 
-/** Write `<base>.svg` and `<base>.png` (twice the SVG's pixel size, for sharp text) atomically; returns both paths. */
+/** Write `<base>.svg` and `<base>.png` (twice the SVG's pixel size, for sharp text) atomically, making the folder; returns both paths. */
 export async function writeChart(base: string, spec: ChartSpec): Promise<{ svg: string; png: string }> {
   const svg = await chartSvg(spec);
+  await mkdir(dirname(base), { recursive: true });
   const paths = { svg: `${base}.svg`, png: `${base}.png` };
   await writeFileAtomic(paths.svg, svg);
   await writeFileAtomic(paths.png, rasterize(svg).png);
