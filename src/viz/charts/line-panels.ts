@@ -58,7 +58,8 @@ export function chartConfig(): NonNullable<TopLevelSpec["config"]> {
     font: "sans-serif",
     background: "#ffffff",
     view: { stroke: "#dddddd" },
-    axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#eeeeee" },
+    // labelSeparation: labels closer than 6 px count as overlapping, and every other one is dropped
+    axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#eeeeee", labelSeparation: 6 },
     // the top y label inside the plot's height, so every panel's title sits at the same height
     axisY: { labelFlush: true },
     legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", labelLimit: 260 },
