@@ -7,8 +7,8 @@ import { linePanelsSpec } from "./line-panels.js";
 
 type Point = [number, number];
 
-/** Most points drawn per training series (longer ones are thinned evenly; the ends are kept). */
-export const MAX_TRAIN_POINTS = 600;
+/** Most points drawn per training series, about one per pixel of a panel (longer ones are thinned evenly; the ends are kept). */
+export const MAX_TRAIN_POINTS = 320;
 
 export const TRAIN_SERIES = "training batches (moving average)";
 export const EVAL_SERIES = "held-out evaluation";
