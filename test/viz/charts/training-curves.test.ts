@@ -20,22 +20,22 @@ function metrics(n: number): MetricsLine[] {
 }
 
 test("trainingCurvesSpec: panels, axis titles, rows in percent, evaluations dotted", () => {
-  const spec = trainingCurvesSpec(metrics(400), "my run") as unknown as { title: { text: string; subtitle: string }; data: { values: Row[] }; concat: Array<{ title: string; layer: Array<{ encoding: { x: { title: string }; y: { title: string } } }> }> };
+  const spec = trainingCurvesSpec(metrics(300), "my run") as unknown as { title: { text: string; subtitle: string }; data: { values: Row[] }; concat: Array<{ title: string; layer: Array<{ encoding: { x: { title: string }; y: { title: string } } }> }> };
   assert.equal(spec.title.text, "my run");
-  assert.equal(spec.title.subtitle, "400 steps; training series smoothed over 4 steps");
+  assert.equal(spec.title.subtitle, "300 steps; training series smoothed over 3 steps");
   assert.deepEqual(spec.concat.map((c) => c.title), ["LM loss", "cell accuracy", "exact accuracy (whole puzzle right)", "mean ACT steps"]);
   assert.deepEqual(spec.concat.map((c) => c.layer[0]!.encoding.y.title), ["LM loss (cross entropy per cell)", "cell accuracy (%)", "exact accuracy (%)", "ACT segments per example"]);
   assert.ok(spec.concat.every((c) => c.layer[0]!.encoding.x.title === "training step"));
   const rows = spec.data.values;
   const of = (panel: string, series: string): Row[] => rows.filter((r) => r.panel === panel && r.series === series);
-  // loss counts every step; accuracy only the 200 odd steps (window 4 -> 200 - 3 points), in percent
-  assert.equal(of("LM loss", TRAIN_SERIES).length, 400 - 3);
+  // loss counts every step; accuracy only the 150 odd steps (window 3 -> 150 - 2 points), in percent
+  assert.equal(of("LM loss", TRAIN_SERIES).length, 300 - 2);
   const acc = of("cell accuracy", TRAIN_SERIES);
-  assert.equal(acc.length, 200 - 3);
+  assert.equal(acc.length, 150 - 2);
   assert.ok(acc.every((r) => r.y === 50 && r.x % 2 === 1 && !r.dot), "odd steps only, 0.5 -> 50%");
   const ev = of("exact accuracy (whole puzzle right)", EVAL_SERIES);
-  assert.deepEqual(ev.map((r) => [r.x, r.y, r.dot]), [[100, 12.5, true], [200, 12.5, true], [300, 12.5, true], [400, 12.5, true]]);
-  assert.deepEqual(of("mean ACT steps", EVAL_SERIES).map((r) => r.y), [4, 4, 4, 4], "steps are not percentages");
+  assert.deepEqual(ev.map((r) => [r.x, r.y, r.dot]), [[100, 12.5, true], [200, 12.5, true], [300, 12.5, true]]);
+  assert.deepEqual(of("mean ACT steps", EVAL_SERIES).map((r) => r.y), [4, 4, 4], "steps are not percentages");
 });
 
 test("trainingCurvesSpec: a long run is thinned to MAX_TRAIN_POINTS per series, first and last kept", () => {
