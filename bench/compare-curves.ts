@@ -1,13 +1,12 @@
-// Held-out learning curves of several runs side by side (against wall-clock minutes and optimizer steps),
-// from this port's metrics.jsonl (its "eval" lines) or bench/torch_train.py's JSON lines.
+// Held-out learning curves of several runs side by side (against wall-clock minutes and optimizer steps;
+// the chart of src/viz/charts/compare-curves.ts), from this port's metrics.jsonl (its "eval" lines) or
+// bench/torch_train.py's JSON lines.
 //   node dist/bench/compare-curves.js --out docs/sudoku-cpu-vs-pytorch.png "hrm=runs/a/metrics.jsonl" "PyTorch=torch.jsonl"
 import { readFileSync } from "node:fs";
 import { parseArgs } from "../src/cli/args.js";
-import { writeFileAtomicSync } from "../src/util/atomic.js";
-import type { CurvePanel } from "../src/viz/curves.js";
-import { renderCurvesPng, renderCurvesSvg } from "../src/viz/curves.js";
-
-interface EvalPoint { step: number; minutes: number; accuracy: number; exact: number }
+import type { EvalPoint } from "../src/viz/charts/compare-curves.js";
+import { compareCurvesSpec } from "../src/viz/charts/compare-curves.js";
+import { writeChart } from "../src/viz/charts/render-node.js";
 
 /** The evaluation points of one run file, either format. */
 export function readEvalPoints(path: string): EvalPoint[] {
@@ -34,21 +33,10 @@ export function readEvalPoints(path: string): EvalPoint[] {
   return out;
 }
 
-/** Four panels: held-out cell and exact accuracy against minutes and against steps. Keep names short (the legend shares the title row). */
-export function comparePanels(runs: ReadonlyArray<{ name: string; points: EvalPoint[] }>): CurvePanel[] {
-  const series = (x: (p: EvalPoint) => number, y: (p: EvalPoint) => number) =>
-    runs.map((r) => ({ name: r.name, points: r.points.map((p) => [x(p), y(p)] as const) }));
-  return [
-    { title: "cell acc / min", series: series((p) => p.minutes, (p) => p.accuracy) },
-    { title: "exact / min", series: series((p) => p.minutes, (p) => p.exact) },
-    { title: "cell acc / step", series: series((p) => p.step, (p) => p.accuracy) },
-    { title: "exact / step", series: series((p) => p.step, (p) => p.exact) },
-  ];
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = parseArgs(process.argv.slice(2), {
     out: { kind: "string", help: "picture path (.png; an .svg is written next to it)", default: "curves-compare.png" },
+    title: { kind: "string", help: "chart title", default: "held-out accuracy of each run" },
   });
   const runs = args.positionals.map((spec) => {
     const eq = spec.indexOf("=");
@@ -57,10 +45,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   if (runs.length === 0) throw new Error("give at least one NAME=PATH");
   const out = args.options["out"] as string;
-  const panels = comparePanels(runs);
-  const size = { panelWidth: 600, panelHeight: 300 };
-  writeFileAtomicSync(out, renderCurvesPng(panels, size));
-  writeFileAtomicSync(out.replace(/\.png$/, "") + ".svg", renderCurvesSvg(panels, size));
+  await writeChart(out.replace(/\.png$/, ""), compareCurvesSpec(runs, args.options["title"] as string));
   for (const r of runs) {
     const last = r.points.at(-1)!;
     console.log(`${r.name}: ${r.points.length} evaluations; last at step ${last.step}, ${last.minutes.toFixed(1)} min: accuracy ${last.accuracy.toFixed(4)}, exact ${last.exact.toFixed(4)}`);

@@ -23,8 +23,9 @@ import { presetConfig } from "../src/train/presets.js";
 import { createTrainState, trainStep } from "../src/train/step.js";
 import { modelConfigFor } from "../src/train/trainer.js";
 import { writeFileAtomicSync } from "../src/util/atomic.js";
-import type { CurvePanel } from "../src/viz/curves.js";
-import { renderCurvesPng, renderCurvesSvg } from "../src/viz/curves.js";
+import type { ChartSpec, LineRow } from "../src/viz/charts/line-panels.js";
+import { linePanelsSpec } from "../src/viz/charts/line-panels.js";
+import { writeChart } from "../src/viz/charts/render-node.js";
 
 export interface LearnPoint { readonly minutes: number; readonly rowSegments: number; readonly tflops: number; readonly accuracy: number; readonly exact: number; readonly step: number }
 export interface LearnRun { readonly name: string; readonly flopsPerStep: number; readonly batch: number; readonly points: LearnPoint[] }
@@ -74,14 +75,21 @@ export function readLearnPoints(path: string, batch: number, flopsPerStep: numbe
   return out;
 }
 
-export function learnPanels(runs: readonly LearnRun[]): CurvePanel[] {
-  const s = (x: (p: LearnPoint) => number, y: (p: LearnPoint) => number) => runs.map((r) => ({ name: r.name, points: r.points.map((p) => [x(p), y(p)] as const) }));
-  return [
-    { title: "exact / train min", series: s((p) => p.minutes, (p) => p.exact) },
-    { title: "exact / row-segments", series: s((p) => p.rowSegments, (p) => p.exact) },
-    { title: "exact / TFLOP", series: s((p) => p.tflops, (p) => p.exact) },
-    { title: "cell acc / train min", series: s((p) => p.minutes, (p) => p.accuracy) },
-  ];
+const LEARN_PANELS = [
+  { title: "exact accuracy over training time", xTitle: "training minutes (evaluation excluded)", yTitle: "held-out exact accuracy (%)", x: (p: LearnPoint) => p.minutes, y: (p: LearnPoint) => p.exact },
+  { title: "exact accuracy per example seen", xTitle: "row-segments (examples x ACT segments)", yTitle: "held-out exact accuracy (%)", x: (p: LearnPoint) => p.rowSegments, y: (p: LearnPoint) => p.exact },
+  { title: "exact accuracy per unit of compute", xTitle: "matrix-product TFLOP", yTitle: "held-out exact accuracy (%)", x: (p: LearnPoint) => p.tflops, y: (p: LearnPoint) => p.exact },
+  { title: "cell accuracy over training time", xTitle: "training minutes (evaluation excluded)", yTitle: "held-out cell accuracy (%)", x: (p: LearnPoint) => p.minutes, y: (p: LearnPoint) => p.accuracy },
+] as const;
+
+/** The learn.png chart: held-out accuracy of every run against time, data and compute. */
+export function learnSpec(runs: readonly LearnRun[], machine: string): ChartSpec {
+  const rows: LineRow[] = LEARN_PANELS.flatMap((panel) => runs.flatMap((r) => r.points.map((p) => ({ panel: panel.title, series: r.name, x: panel.x(p), y: 100 * panel.y(p) }))));
+  return linePanelsSpec({
+    title: "learning speed, side by side", subtitle: machine,
+    panels: LEARN_PANELS.map(({ title, xTitle, yTitle }) => ({ title, xTitle, yTitle, yDomain: [0, 100] as const })),
+    rows, seriesTitle: "run", seriesOrder: runs.map((r) => r.name), width: 380, height: 220,
+  });
 }
 
 /** The first point reaching `level` exact accuracy, or null. */
@@ -104,7 +112,7 @@ export function learnTable(runs: readonly LearnRun[], minutes: number): string {
 
 const pct = (x: number | undefined): string => (x === undefined ? "-" : `${(100 * x).toFixed(1)}%`);
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
     presets: { kind: "string", help: "comma-separated training presets of this port (empty for none)", default: "trm-sudoku-cpu" },
     torch: { kind: "string", help: "comma-separated PyTorch baselines: trm (official TRM code), hrm (bench/torch_train.py); empty for none", default: "" },
@@ -169,10 +177,7 @@ function main(): void {
     runs.push({ name, batch: config.batch_size, flopsPerStep: flops, points: readLearnPoints(file, config.batch_size, flops) });
   }
 
-  const panels = learnPanels(runs);
-  const size = { panelWidth: 560, panelHeight: 300 };
-  writeFileAtomicSync(join(out, "learn.png"), renderCurvesPng(panels, size));
-  writeFileAtomicSync(join(out, "learn.svg"), renderCurvesSvg(panels, size));
+  await writeChart(join(out, "learn"), learnSpec(runs, machine));
   writeFileAtomicSync(join(out, "learn.json"), JSON.stringify({ machine, minutes, threads: o["threads"], data, runs }, null, 1));
   console.log(`machine: ${machine}; ${String(o["threads"])} thread(s); ${minutes} training minutes per run; held-out: first ${String(o["eval-n"])} test examples\n`);
   console.log(learnTable(runs, minutes));
@@ -180,4 +185,4 @@ function main(): void {
   console.log(`\ncurves: ${join(out, "learn.png")}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -27,3 +27,6 @@ export { arcToLabels, arcToTokens, sudokuToTokens, tokensToArc, tokensToSudoku }
 export { haltsUnder } from "./solve/halt-rule.js";
 export { solvePuzzle } from "./solve/solve.js";
 export type { Halting, SegmentTrace, SolveResult } from "./solve/solve.js";
+// charts: Vega-Lite specs (plain JSON) that the page renders with vega, as the CLI does in Node
+export { compareCurvesSpec, linePanelsSpec, parsePrChartInput, prSpectrumSpec, qHaltSpec, trainingCurvesSpec } from "./viz/charts/index.js";
+export type { ChartSpec, CompareRun, EvalPoint, LinePanel, LineRow, PrChartInput } from "./viz/charts/index.js";

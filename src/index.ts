@@ -55,3 +55,8 @@ export { buildMazeDataset } from "./data/maze/build.js";
 export { buildArcDataset } from "./data/arc/build.js";
 export { openDatasetSplit } from "./data/split-reader.js";
 export { PuzzleLoader } from "./data/loader.js";
+
+// charts: one Vega-Lite spec per chart (the same objects the browser entry exports), rendered to SVG and PNG
+export { compareCurvesSpec, linePanelsSpec, parsePrChartInput, prSpectrumSpec, qHaltSpec, trainingCurvesSpec } from "./viz/charts/index.js";
+export type { ChartSpec, CompareRun, EvalPoint, LinePanel, LineRow, PrChartInput } from "./viz/charts/index.js";
+export { chartSvg, rasterize, writeChart } from "./viz/charts/render-node.js";

@@ -17,6 +17,8 @@ export default defineConfig({
     target: "es2022",
     // the .wasm kernels must stay files (fetched by the worker), never inlined as base64
     assetsInlineLimit: 0,
+    // vega (the chart renderer, loaded with the first chart) is one ~540 kB chunk
+    chunkSizeWarningLimit: 600,
   },
   resolve: { alias: { hrm: fileURLToPath(new URL("../src/browser.ts", import.meta.url)) } },
   worker: { format: "es" },

@@ -13,12 +13,12 @@ import { cliKernels } from "./kernels-option.js";
 import type { BackendChoice } from "../kernels/select.js";
 import { createModel } from "../model/model.js";
 import { DEFAULT_PROTOCOL, PROTOCOLS, parseProtocol } from "../analysis/collect.js";
-import { PR_PICTURE_OPTIONS, prPanels } from "../analysis/pr-picture.js";
 import { DEFAULT_SCALING_AT, formatPrTable, participationReport } from "../analysis/pr-report.js";
 import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
 import { ProgressBar } from "../util/progress.js";
-import { renderCurvesPng, renderCurvesSvg } from "../viz/curves.js";
+import { prSpectrumSpec } from "../viz/charts/pr-spectrum.js";
+import { writeChart } from "../viz/charts/render-node.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
@@ -114,9 +114,7 @@ export const command: Command = {
       const full = { checkpoint: dir, data, kernels: kernels.name, ...report };
       mkdirSync(out, { recursive: true });
       writeFileAtomicSync(join(out, "pr.json"), JSON.stringify(full, null, 2) + "\n");
-      const panels = prPanels(report);
-      writeFileAtomicSync(join(out, "pr.png"), renderCurvesPng(panels, PR_PICTURE_OPTIONS));
-      writeFileAtomicSync(join(out, "pr.svg"), renderCurvesSvg(panels, PR_PICTURE_OPTIONS));
+      await writeChart(join(out, "pr"), prSpectrumSpec(report));
       if (o["json"]) console.log(JSON.stringify(full));
       else {
         console.log(`checkpoint ${dir} on ${data}, untrained twin seed ${seed}, kernels ${kernels.name}, ${report.seconds.toFixed(1)} s\n`);

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import("./eval.js")).command,
   export: async () => (await import("./export.js")).command,
   freeze: async () => (await import("./freeze.js")).command,
+  plot: async () => (await import("./plot.js")).command,
   import: async () => (await import("./import.js")).command,
   solve: async () => (await import("./solve.js")).command,
 };

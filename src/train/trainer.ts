@@ -229,7 +229,7 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
     if (lastCheckpoint !== null && lastCheckpoint.endsWith(checkpointName(state.step))) return;
     lastCheckpoint = saveCheckpoint(config.run_dir, config, state, { rng: rng.getState(), loader: position, elapsedSeconds: elapsed(), evalSeconds }, config.keep_checkpoints);
   };
-  const evaluate = (): void => {
+  const evaluate = async (): Promise<void> => {
     if (testSplit === null || lastEvalStep === state.step) return; // once per step (also across a resume)
     const e0 = performance.now();
     lastEval = withEvalWeights(state, () => evalOnce(ctx, model, testSplit, config));
@@ -237,7 +237,7 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
     lastEvalStep = state.step;
     appendFileSync(metricsPath, `${JSON.stringify({ step: state.step, time: elapsed(), train_time: trainElapsed(), row_segments: state.step * config.global_batch_size, eval_weights: state.ema !== null ? "ema" : "live", eval: lastEval.metrics, eval_count: lastEval.count, per_segment: lastEval.perSegment })}\n`);
     log(`\nhrm train: eval at step ${state.step}: exact_accuracy ${(lastEval.metrics["exact_accuracy"] ?? 0).toFixed(4)}, accuracy ${(lastEval.metrics["accuracy"] ?? 0).toFixed(4)} over ${lastEval.count} examples (${lastEval.seconds.toFixed(1)} s)`);
-    writeCurves(config.run_dir);
+    await writeCurves(config.run_dir);
   };
 
   let stop = false;
@@ -266,12 +266,12 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
       if ((r.metrics["train/count"] ?? 0) > 0) shown = { acc: r.metrics["train/accuracy"] ?? 0, exact: r.metrics["train/exact_accuracy"] ?? 0 };
       bar?.update(state.step, { loss: (r.metrics["train/lm_loss"] ?? 0).toFixed(3), acc: shown.acc.toFixed(3), exact: shown.exact.toFixed(3) });
       // evaluate before checkpointing: a process killed right after a checkpoint has its evaluation on record
-      if (config.eval_every_steps > 0 && state.step % config.eval_every_steps === 0) evaluate();
+      if (config.eval_every_steps > 0 && state.step % config.eval_every_steps === 0) await evaluate();
       if (config.checkpoint_every_steps > 0 && state.step % config.checkpoint_every_steps === 0) checkpoint();
       if (config.max_minutes > 0 && trainElapsed() >= config.max_minutes * 60) { stop = true; log(`\nhrm train: time budget of ${config.max_minutes} min reached at step ${state.step}`); break; }
     }
     if (!stop) {
-      evaluate();
+      await evaluate();
       if (config.checkpoint_every_eval || it === sched.totalIters - 1) checkpoint();
     }
   }
@@ -279,13 +279,13 @@ async function trainLocked(config: TrainConfig, opts: TrainRunOptions, log: (lin
   if (interrupted) {
     // stop promptly: no evaluation; the last completed step is saved, unless it was saved just now or is the start
     if (state.step > firstStep) checkpoint();
-    writeCurves(config.run_dir);
+    await writeCurves(config.run_dir);
     const resumeFrom = lastCheckpoint ?? resumedFrom;
     return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: resumeFrom, resumedFrom, modelConfig, numParameters: model.params.numParameters, interrupted };
   }
-  if (lastEvalStep !== state.step) evaluate();
+  if (lastEvalStep !== state.step) await evaluate();
   checkpoint();
-  writeCurves(config.run_dir);
+  await writeCurves(config.run_dir);
   return { runDir: config.run_dir, steps: state.step, seconds: elapsed(), lastEval, checkpoint: lastCheckpoint, resumedFrom, modelConfig, numParameters: model.params.numParameters, interrupted };
 }
 

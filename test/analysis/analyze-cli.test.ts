@@ -53,10 +53,15 @@ test("hrm analyze pr: pr.json fields, PR in (1, D], picture files, table text", 
     }
   }
   const png = readFileSync(join(out, "pr.png"));
-  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "PNG signature");
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
   const svg = readFileSync(join(out, "pr.svg"), "utf8");
-  assert.match(svg, /^<svg /);
-  assert.match(svg, /PR vs log10 n, untrained/);
+  const [w, h] = [/width="(\d+)"/.exec(svg)![1], /height="(\d+)"/.exec(svg)![1]].map(Number);
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2 * w!, 2 * h!], "the PNG is the SVG at twice its size");
+  // the chart of src/viz/charts/pr-spectrum.ts: axis titles, legend titles and entries, the puzzle counts on the log axis
+  for (const t of ["number of puzzles n (log scale)", "participation ratio PR (dimensions)", "cumulative share of variance (%)", "state", "model", "z_H", "z_L", "trained", "untrained", "protocol tokens-final, 12 puzzles; trained model vs its untrained twin"]) {
+    assert.ok(svg.includes(`>${t}</text>`), `pr.svg has the text "${t}"`);
+  }
+  for (const n of [3, 6, 10, 12]) assert.ok(svg.includes(`>${n}</text>`), `log axis label ${n}`);
 
   const text = cli([...common, "--out", join(tmp, "out2"), "--protocol", "mean-all", "--puzzles", "6"]);
   assert.equal(text.status, 0, text.stderr);

@@ -55,3 +55,14 @@ test("the browser entry loads and reads a checkpoint from bytes", async () => {
   assert.throws(() => hrm.modelFromCheckpointBytes({ model_family: "trm" }, new Uint8Array(8), "x"), (e: unknown) => e instanceof hrm.CheckpointError && /x\/config.json: no "model" config/.test(e.message));
   assert.throws(() => hrm.modelFromCheckpointBytes([], new Uint8Array(8), "x"), /expected a JSON object/);
 });
+
+test("the chart builders the page draws are the library's: one spec per chart for the CLI, the README pictures and the page", async () => {
+  const hrm = await import("../../src/browser.js");
+  const charts = await import("../../src/viz/charts/index.js");
+  for (const name of ["qHaltSpec", "prSpectrumSpec", "parsePrChartInput", "trainingCurvesSpec", "compareCurvesSpec", "linePanelsSpec"] as const) {
+    assert.equal(hrm[name], charts[name], `${name}: the browser entry exports the function the CLI renders`);
+  }
+  // a spec is plain JSON: what the page compiles is what Node compiles
+  const spec = hrm.qHaltSpec([{ segment: 1, qHalt: 1, qContinue: -1 }], 1, 1);
+  assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec);
+});

@@ -64,6 +64,15 @@ async function readGrids(page: Page, selector: string, reading: Reading): Promis
   }), reading);
 }
 
+/** The text nodes and path count of a chart box once vega has drawn its SVG. */
+async function readChart(page: Page, testid: string): Promise<{ texts: string[]; paths: number }> {
+  await page.waitForSelector(`[data-testid="${testid}"][data-rendered="true"] svg`, { timeout: 30_000 });
+  return page.$eval(`[data-testid="${testid}"] svg`, (svg) => ({
+    texts: Array.from(svg.querySelectorAll("text")).map((t) => t.textContent ?? ""),
+    paths: svg.querySelectorAll("path").length,
+  }));
+}
+
 interface PageRun {
   readonly segments: PageSegment[];
   readonly shown: string;
@@ -125,6 +134,10 @@ test("web demo: the page solves a Sudoku in Chromium and shows what the Node sol
     // reference kernels: the same arithmetic as Node, so every segment must match exactly
     const ref = await run(page, "reference", "sudoku");
     assertSameAsNode("Sudoku, reference kernels", ref, node, tokensToSudoku);
+    // the Q-halt chart: the library's Vega-Lite spec drawn by vega as SVG, with axis titles and legend
+    const chart = await readChart(page, "qhalt-chart");
+    for (const t of ["halting Q-values per segment", "ACT segment", "probability", "σ(q_halt)", "σ(q_continue)", "segment shown"]) assert.ok(chart.texts.includes(t), `Q-halt chart text "${t}" in ${JSON.stringify(chart.texts)}`);
+    assert.ok(chart.paths > 0, "the Q-halt chart draws lines");
     assert.match(ref.summary, new RegExp(`^${SEGMENTS} segments \\(fixed halting\\) with the reference kernels`));
 
     // WASM kernels (the page's default): another summation order, same argmax on this checkpoint
@@ -140,6 +153,10 @@ test("web demo: the page solves a Sudoku in Chromium and shows what the Node sol
     await page.click('[data-testid="tab-analysis"]');
     const shipped = existsSync(join(root, "web", "public", "pr.json"));
     await page.waitForSelector(`[data-testid="${shipped ? "analysis-table" : "analysis-missing"}"]`, { timeout: 10_000 });
+    if (shipped) {
+      const pr = await readChart(page, "analysis-chart");
+      for (const t of ["number of puzzles n (log scale)", "participation ratio PR (dimensions)", "z_H", "z_L", "trained", "untrained"]) assert.ok(pr.texts.includes(t), `PR chart text "${t}" in ${JSON.stringify(pr.texts)}`);
+    }
     await page.click('[data-testid="tab-sudoku"]');
     assert.deepEqual(pageErrors, [], "no uncaught errors on the page");
 

@@ -1,5 +1,8 @@
-// The Analysis tab: the participation-ratio picture and numbers of `hrm analyze pr` (pr.png, pr.json),
-// when a copy of them is shipped in web/public/. Their absence is said, not an error.
+// The Analysis tab: the participation-ratio numbers and chart of `hrm analyze pr`, drawn from its pr.json
+// (the library's Vega-Lite spec, the chart the CLI writes as pr.png) when a copy is shipped in web/public/.
+// Its absence is said, not an error.
+import { parsePrChartInput, prSpectrumSpec } from "hrm";
+import { drawChart } from "./chart-view.js";
 import { el, replace } from "./dom.js";
 
 interface Headline {
@@ -65,14 +68,18 @@ async function load(body: HTMLElement): Promise<void> {
   if (json === null) {
     replace(body, el("p", { class: "missing", "data-testid": "analysis-missing" },
       "No analysis is shipped with this page. Run ", el("code", {}, "hrm analyze pr --checkpoint <dir> --data <dataset> --out <folder>"),
-      " and copy pr.json and pr.png into web/public/, then rebuild."));
+      " and copy pr.json into web/public/, then rebuild."));
     return;
   }
   const { protocol, rows, about } = prRows(json);
   const table = el("table", { class: "pr", "data-testid": "analysis-table" },
     el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, "PR z_H"), el("th", {}, "PR z_L"), el("th", {}, "z_H / z_L"))),
     el("tbody", {}, ...rows.map(([label, h]) => el("tr", {}, el("td", {}, label), el("td", {}, h.z_H.toFixed(2)), el("td", {}, h.z_L.toFixed(2)), el("td", {}, h.ratio.toFixed(2))))));
-  const img = el("img", { src: "./pr.png", alt: "participation ratio: spectra and scaling with the number of puzzles", class: "pr-picture" });
-  img.addEventListener("error", () => img.replaceWith(el("p", { class: "missing" }, "pr.png is not shipped (only pr.json).")));
-  replace(body, el("p", {}, `Protocol ${protocol}${about !== "" ? ` (${about})` : ""}.`), table, img);
+  const chart = el("div", { class: "chart pr-chart", "data-testid": "analysis-chart", role: "img", "aria-label": "participation ratio: scaling with the number of puzzles and the cumulative variance spectrum" });
+  replace(body, el("p", {}, `Protocol ${protocol}${about !== "" ? ` (${about})` : ""}.`), table, chart);
+  try {
+    await drawChart(chart, prSpectrumSpec(parsePrChartInput(json, "pr.json")));
+  } catch (e) {
+    replace(chart, el("p", { class: "missing" }, `No chart: ${(e as Error).message}`));
+  }
 }

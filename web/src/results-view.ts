@@ -1,11 +1,11 @@
 // What a run shows: the grid after every segment (changed cells highlighted) under a segment slider, a strip
-// of all segments, the Q-halt curve and where adaptive halting stops.
-import { haltsUnder } from "hrm";
+// of all segments, the Q-halt chart (the library's Vega-Lite spec) and where adaptive halting stops.
+import { haltsUnder, qHaltSpec } from "hrm";
 import type { SolveResult } from "hrm";
+import { drawChart } from "./chart-view.js";
 import { el, replace } from "./dom.js";
 import { renderGrid } from "./grid-view.js";
 import type { Solved } from "./protocol.js";
-import { qHaltChart } from "./qhalt-chart.js";
 import type { Prepared } from "./task.js";
 
 /** First segment where the model's halting rule says stop (the paper's inference-time ACT), or null. */
@@ -32,7 +32,7 @@ export function renderResults(prepared: Prepared, solved: Solved): HTMLElement {
   const slider = el("input", { type: "range", min: 1, max: n, step: 1, value: n, "data-testid": "segment-slider", "aria-label": "segment" });
   const mainBox = el("div", { class: "main-grid" });
   const caption = el("div", { class: "caption", "data-testid": "segment-caption" });
-  const chartBox = el("div", { class: "chart" });
+  const chartBox = el("div", { class: "chart", "data-testid": "qhalt-chart", role: "img", "aria-label": "σ(q_halt) and σ(q_continue) per segment" });
 
   function show(k: number): void {
     const s = result.segments[k - 1]!;
@@ -41,9 +41,7 @@ export function renderResults(prepared: Prepared, solved: Solved): HTMLElement {
     const acc = s.accuracy !== undefined ? ` · accuracy ${pct(s.accuracy)}${s.exact === true ? " (exact)" : ""}` : "";
     caption.textContent = `Segment ${k} of ${n}: ${s.changed.length} cell${s.changed.length === 1 ? "" : "s"} changed` +
       `${k === 1 ? " (from the input)" : ""} · σ(q_halt) = ${s.haltProb.toFixed(3)} · q_halt ${s.qHalt.toFixed(2)}, q_continue ${s.qContinue.toFixed(2)}${acc}`;
-    replace(chartBox, qHaltChart(result.segments, stop, k),
-      el("div", { class: "legend" }, el("span", { class: "key qhalt" }, "σ(q_halt)"), el("span", { class: "key qcont" }, "σ(q_continue)"),
-        el("span", { class: "key halt" }, "adaptive halt"), el("span", { class: "key shown" }, "shown")));
+    void drawChart(chartBox, qHaltSpec(result.segments, stop, k));
     for (const t of strip.children) t.classList.toggle("selected", (t as HTMLElement).dataset.segment === String(k));
   }
 
