@@ -174,6 +174,8 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, obj, "isa", v);
   napi_create_string_utf8(env, hrm::matmul_bf16_mode(), NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, obj, "bf16", v);
+  napi_create_string_utf8(env, hrm::attention_isa(), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, "attention", v);
   return obj;
 }
 
@@ -240,28 +242,28 @@ napi_value Rope(napi_env env, napi_callback_info info) {
 napi_value AttentionForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "attentionForward");
-    auto out = a.f32("out"), probs = a.f32("probs"), qkv = a.f32("qkv");
+    auto out = a.f32("out"), stats = a.f32("stats"), qkv = a.f32("qkv");
     const long B = a.dim("B"), T = a.dim("T"), NH = a.dim("NH"), HD = a.dim("HD");
     const double scale = a.number("scale");
     a.need(out, double(B) * T * NH * HD, [&] { return std::string("B*T*NH*HD = " + s(B) + "*" + s(T) + "*" + s(NH) + "*" + s(HD)); });
-    a.need(probs, double(B) * NH * T * T, [&] { return std::string("B*NH*T*T = " + s(B) + "*" + s(NH) + "*" + s(T) + "*" + s(T)); });
+    a.need(stats, double(B) * NH * T * 2, [&] { return std::string("B*NH*T*2 = " + s(B) + "*" + s(NH) + "*" + s(T) + "*2"); });
     a.need(qkv, double(B) * T * 3 * NH * HD, [&] { return std::string("B*T*3*NH*HD = " + s(B) + "*" + s(T) + "*3*" + s(NH) + "*" + s(HD)); });
-    hrm::attention_forward(out.p, probs.p, qkv.p, B, T, NH, HD, static_cast<float>(scale));
+    hrm::attention_forward(out.p, stats.p, qkv.p, B, T, NH, HD, static_cast<float>(scale));
   });
 }
 
 napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "attentionBackward");
-    auto dQkv = a.f32("dQkv"), dOut = a.f32("dOut"), qkv = a.f32("qkv"), probs = a.f32("probs");
+    auto dQkv = a.f32("dQkv"), dOut = a.f32("dOut"), qkv = a.f32("qkv"), stats = a.f32("stats");
     const long B = a.dim("B"), T = a.dim("T"), NH = a.dim("NH"), HD = a.dim("HD");
     const double scale = a.number("scale");
     auto q = [&] { return std::string("B*T*3*NH*HD = " + s(B) + "*" + s(T) + "*3*" + s(NH) + "*" + s(HD)); };
     a.need(dQkv, double(B) * T * 3 * NH * HD, q);
     a.need(qkv, double(B) * T * 3 * NH * HD, q);
     a.need(dOut, double(B) * T * NH * HD, [&] { return std::string("B*T*NH*HD = " + s(B) + "*" + s(T) + "*" + s(NH) + "*" + s(HD)); });
-    a.need(probs, double(B) * NH * T * T, [&] { return std::string("B*NH*T*T = " + s(B) + "*" + s(NH) + "*" + s(T) + "*" + s(T)); });
-    hrm::attention_backward(dQkv.p, dOut.p, qkv.p, probs.p, B, T, NH, HD, static_cast<float>(scale));
+    a.need(stats, double(B) * NH * T * 2, [&] { return std::string("B*NH*T*2 = " + s(B) + "*" + s(NH) + "*" + s(T) + "*2"); });
+    hrm::attention_backward(dQkv.p, dOut.p, qkv.p, stats.p, B, T, NH, HD, static_cast<float>(scale));
   });
 }
 

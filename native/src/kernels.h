@@ -30,14 +30,16 @@ void rope_forward(float* out, const float* qkv, const float* cos, const float* s
 void rope_backward(float* dQkv, const float* dOut, const float* cos, const float* sin, long B, long T, long NH,
                    long HD);
 
-// attention.cc: qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], probs [B,NH,T,T]
-void attention_forward(float* out, float* probs, const float* qkv, long B, long T, long NH, long HD, float scale);
-void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* probs, long B, long T,
+// attention.cc: qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], stats [B,NH,T,2] = (max, Σ exp(s − max)) per query row
+void attention_forward(float* out, float* stats, const float* qkv, long B, long T, long NH, long HD, float scale);
+void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* stats, long B, long T,
                         long NH, long HD, float scale);
+/** The instruction set the attention kernels run on: "avx512", "avx2" or "vec8" (portable). */
+const char* attention_isa();
 
 // softmax.cc
 void softmax_rows(float* out, const float* x, long rows, long D);
-/** One row, single-threaded (shared with attention). */
+/** One row, single-threaded. */
 void softmax_row(float* out, const float* x, long D);
 
 // swiglu.cc: gateUp [rows, 2I] = [gate | up], out [rows, I]

@@ -114,12 +114,17 @@ export interface Kernels {
   ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, d: RopeDims): void;
 
   /**
-   * Non-causal softmax attention of a fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD];
-   * probs [B, NH, T, T] saved for the backward.
+   * Non-causal softmax attention of a fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD]. stats [B, NH, T, 2]
+   * is written for the backward: per query row, the max of its scaled scores and Σ exp(score − max), so that
+   * probs = exp(score − max) / sum (the probabilities themselves, [B, NH, T, T], are never stored).
    */
-  attentionForward(out: Buf, probs: Buf, qkv: Buf, d: AttentionDims): void;
-  /** Gradient of attentionForward with respect to qkv. Writes dQkv. */
-  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, probs: Buf, d: AttentionDims): void;
+  attentionForward(out: Buf, stats: Buf, qkv: Buf, d: AttentionDims): void;
+  /**
+   * Gradient of attentionForward with respect to qkv, from the same qkv and the stats that this backend's
+   * attentionForward wrote for it (the probabilities are recomputed from them, as FlashAttention; stats
+   * from another backend's scores, which differ in the last bits, would not sum to 1). Writes dQkv.
+   */
+  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, stats: Buf, d: AttentionDims): void;
 
   /** out[r, i] = silu(gateUp[r, i]) · gateUp[r, I + i]. */
   swigluForward(out: Buf, gateUp: Buf, d: SwigluDims): void;

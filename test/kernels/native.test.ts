@@ -60,7 +60,7 @@ if (native === null) {
     );
     assert.throws(
       () => k.attentionForward(new Float32Array(8), new Float32Array(3), new Float32Array(24), { B: 1, T: 2, NH: 1, HD: 4, scale: 0.5 }),
-      /attentionForward: probs has 3 elements, expected at least B\*NH\*T\*T = 1\*1\*2\*2 = 4/,
+      /attentionForward: stats has 3 elements, expected at least B\*NH\*T\*2 = 1\*1\*2\*2 = 4/,
     );
     assert.throws(
       () => k.embeddingForward(new Float32Array(4), new Float32Array(4), new Int32Array([0, 2]), { n: 2, D: 2, V: 2 }),
