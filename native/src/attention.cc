@@ -114,7 +114,8 @@ const attn::Isa& isa() {
 }
 
 // Query rows per block: a whole head up to kWholeHead tokens (HRM's T = 82, TRM's 97), else blocks whose
-// scores stay in L2 next to the head's packed K and V.
+// scores (and, in the backward, P and dS) stay in L2 next to the head's packed K and V: 48 was the fastest
+// of 24, 48 and 96 at T = 916, HD = 32 (one thread, best of 9).
 constexpr long kWholeHead = 128;
 constexpr long kForwardRows = 48;
 constexpr long kBackwardRows = 48;
@@ -146,10 +147,10 @@ void attention_backward(float* dQkv, const float* dOut, const float* qkv, const 
                         long NH, long HD, float scale) {
   const attn::Isa& k = isa();
   const attn::Args a{qkv, nullptr, nullptr, stats, dQkv, dOut, B, T, NH, HD, scale};
-  const long tasks = B * NH;
-  const size_t need = static_cast<size_t>(k.backwardScratch(T, HD, kBackwardRows));
+  const long tasks = B * NH, rows = T <= kWholeHead ? T : kBackwardRows;
+  const size_t need = static_cast<size_t>(k.backwardScratch(T, HD, rows));
 #pragma omp parallel for schedule(dynamic, 1) if (tasks > 1 && double(B) * NH * T * T * HD >= kParallelMacs)
-  for (long bh = 0; bh < tasks; bh++) k.backwardHead(a, bh, kBackwardRows, scratch<float>(0, need));
+  for (long bh = 0; bh < tasks; bh++) k.backwardHead(a, bh, rows, scratch<float>(0, need));
 }
 
 }  // namespace hrm

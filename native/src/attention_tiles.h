@@ -36,9 +36,12 @@ static inline void packRows(float* dst, const float* src, long ld, long n, long 
 
 /** dst[d, j] = src[j·ld + d] for j < T, d < HD (Kᵀ, Vᵀ of a head); zeros elsewhere in [HDp, Tp]. */
 static inline void packTransposed(float* dst, const float* src, long ld, long T, long Tp, long HD, long HDp) {
-  for (long i = 0; i < HDp * Tp; i++) dst[i] = 0.f;
-  for (long j = 0; j < T; j++)
-    for (long d = 0; d < HD; d++) dst[d * Tp + j] = src[j * ld + d];
+  for (long d = 0; d < HD; d++) {
+    float* row = dst + d * Tp;
+    for (long j = 0; j < T; j++) row[j] = src[j * ld + d];
+    for (long j = T; j < Tp; j++) row[j] = 0.f;
+  }
+  for (long i = HD * Tp; i < HDp * Tp; i++) dst[i] = 0.f;
 }
 
 /** C[r, 0:NV·W] = scale · Σ_d A[r·lda + d] · Bt[d·ldb + 0:NV·W] for r < MR, d < K (scores, dP). */
