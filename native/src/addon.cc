@@ -207,6 +207,22 @@ napi_value RmsNormForward(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value AddRmsNormForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    Args a(env, info, "addRmsNormForward");
+    auto out = a.f32("out"), rstd = a.f32("rstd"), A = a.f32("a"), B = a.f32("b");
+    const long rows = a.dim("rows"), D = a.dim("D");
+    const double eps = a.number("eps");
+    const bool roundSum = a.flag("roundSum");
+    auto rd = [&] { return std::string("rows*D = " + s(rows) + "*" + s(D)); };
+    a.need(out, double(rows) * D, rd);
+    a.need(A, double(rows) * D, rd);
+    a.need(B, double(rows) * D, rd);
+    a.need(rstd, double(rows), [&] { return std::string("rows = " + s(rows)); });
+    hrm::add_rms_norm_forward(out.p, rstd.p, A.p, B.p, rows, D, eps, roundSum);
+  });
+}
+
 napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "rmsNormBackward");
@@ -428,6 +444,7 @@ napi_value Init(napi_env env, napi_value exports) {
   def(env, exports, "matmul", Matmul);
   def(env, exports, "rmsNormForward", RmsNormForward);
   def(env, exports, "rmsNormBackward", RmsNormBackward);
+  def(env, exports, "addRmsNormForward", AddRmsNormForward);
   def(env, exports, "ropeForward", Rope<true>);
   def(env, exports, "ropeBackward", Rope<false>);
   def(env, exports, "attentionForward", AttentionForward);

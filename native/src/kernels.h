@@ -23,6 +23,9 @@ std::string onednn_isa();
 // norm.cc
 void rms_norm_forward(float* out, float* rstd, const float* x, long rows, long D, double eps);
 void rms_norm_backward(float* dX, const float* dOut, const float* y, const float* rstd, long rows, long D);
+// rms_norm_forward of x = a + b (rounded to bf16 first with roundSum); out may alias a or b.
+void add_rms_norm_forward(float* out, float* rstd, const float* a, const float* b, long rows, long D, double eps,
+                          bool roundSum);
 
 // rope.cc: qkv [B,T,3,NH,HD], cos/sin [T,HD]
 void rope_forward(float* out, const float* qkv, const float* cos, const float* sin, long B, long T, long NH,

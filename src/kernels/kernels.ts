@@ -43,6 +43,11 @@ export interface RmsNormDims extends RowsDims {
   readonly eps: number;
 }
 
+export interface AddRmsNormDims extends RmsNormDims {
+  /** Round the sum a + b to bfloat16 before normalising it, as a bf16 add's output is (default false). */
+  readonly roundSum?: boolean;
+}
+
 export interface AttentionDims {
   readonly B: number;
   readonly T: number;
@@ -104,6 +109,11 @@ export interface Kernels {
   rmsNormForward(out: Buf, rstd: Buf, x: Buf, d: RmsNormDims): void;
   /** dX = rstd·(dOut − y·mean(dOut·y)) per row, from the forward's output y and rstd. Writes dX. */
   rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: RowsDims): void;
+  /**
+   * The residual add fused into the norm: rmsNormForward of x = a + b (x rounded as add would store it), in
+   * one pass; x itself is not written. Its backward is rmsNormBackward (the add passes dX to a and b).
+   */
+  addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, d: AddRmsNormDims): void;
 
   /**
    * Rotary embedding (rotate-half layout) of the Q and K heads of a fused qkv [B, T, 3, NH, HD];
@@ -172,6 +182,7 @@ const kernelNameSet = {
   matmul: true,
   rmsNormForward: true,
   rmsNormBackward: true,
+  addRmsNormForward: true,
   ropeForward: true,
   ropeBackward: true,
   attentionForward: true,

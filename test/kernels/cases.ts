@@ -93,6 +93,14 @@ export function kernelCases(s: TableSizes): Case[] {
       run: (k, b) => k.rmsNormBackward(f32(b, "dX"), f32(b, "dOut"), f32(b, "y"), f32(b, "rstd"), { rows, D }),
       check: { dX: 1e-5 },
     });
+    for (const roundSum of [false, true]) {
+      cases.push({
+        name: `addRmsNormForward rows=${rows} D=${D} roundSum=${roundSum}`,
+        make: (rng) => ({ out: new Float32Array(rows * D), rstd: new Float32Array(rows), a: rand(rng, rows * D, 2), b: rand(rng, rows * D, 2) }),
+        run: (k, b) => k.addRmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "a"), f32(b, "b"), { rows, D, eps, roundSum }),
+        check: { out: 1e-5, rstd: 1e-5 },
+      });
+    }
   }
 
   function ropeTables(rng: Rng, T: number, HD: number): { cos: Float32Array; sin: Float32Array } {

@@ -121,15 +121,29 @@ function dot64(a: usize, b: usize, n: i32): f64 {
 }
 
 /** y = x / sqrt(mean(x²) + eps) per row of D; rstd[row] kept for the backward. */
-export function rmsNormForward(out: usize, rstd: usize, x: usize, rows: i32, D: i32, eps: f64): void {
+/** One row: yr = xr·s, s = 1/sqrt(mean(xr²) + eps) to rstd (yr may be xr). */
+@inline function rmsNormRow(yr: usize, xr: usize, rstd: usize, D: i32, eps: f64): void {
   const D2 = D & ~1;
+  const s = 1 / Math.sqrt(dot64(xr, xr, D) / <f64>D + eps);
+  store<f32>(rstd, <f32>s);
+  const s2 = f64x2.splat(s);
+  for (let i = 0; i < D2; i += 2) store2(at(yr, i), f64x2.mul(load2(at(xr, i)), s2));
+  if (D2 < D) store<f32>(at(yr, D2), <f32>(<f64>load<f32>(at(xr, D2)) * s));
+}
+
+export function rmsNormForward(out: usize, rstd: usize, x: usize, rows: i32, D: i32, eps: f64): void {
+  for (let r = 0; r < rows; r++) rmsNormRow(at(out, r * D), at(x, r * D), at(rstd, r), D, eps);
+}
+
+/** rmsNormForward of a + b (the f32 sum, rounded to bf16 first with roundSum), row by row in out. */
+export function addRmsNormForward(out: usize, rstd: usize, a: usize, b: usize, rows: i32, D: i32, eps: f64, roundSum: bool): void {
+  const D4 = D & ~3;
   for (let r = 0; r < rows; r++) {
-    const xr = at(x, r * D), yr = at(out, r * D);
-    const s = 1 / Math.sqrt(dot64(xr, xr, D) / <f64>D + eps);
-    store<f32>(at(rstd, r), <f32>s);
-    const s2 = f64x2.splat(s);
-    for (let i = 0; i < D2; i += 2) store2(at(yr, i), f64x2.mul(load2(at(xr, i)), s2));
-    if (D2 < D) store<f32>(at(yr, D2), <f32>(<f64>load<f32>(at(xr, D2)) * s));
+    const yr = at(out, r * D), ar = at(a, r * D), br = at(b, r * D);
+    for (let i = 0; i < D4; i += 4) v128.store(at(yr, i), f32x4.add(v128.load(at(ar, i)), v128.load(at(br, i))));
+    for (let i = D4; i < D; i++) store<f32>(at(yr, i), load<f32>(at(ar, i)) + load<f32>(at(br, i)));
+    if (roundSum) for (let i = 0; i < D; i++) store<f32>(at(yr, i), round1(load<f32>(at(yr, i))));
+    rmsNormRow(yr, yr, at(rstd, r), D, eps);
   }
 }
 

@@ -40,6 +40,7 @@ interface NativeAddon {
     accumulate: boolean, bf16: boolean, aRounded: boolean, bRounded: boolean): void;
   rmsNormForward(out: Buf, rstd: Buf, x: Buf, rows: number, D: number, eps: number): void;
   rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, rows: number, D: number): void;
+  addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, rows: number, D: number, eps: number, roundSum: boolean): void;
   ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
   ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
   attentionForward(out: Buf, stats: Buf, qkv: Buf, B: number, T: number, NH: number, HD: number, scale: number): void;
@@ -150,6 +151,7 @@ function makeKernels(n: NativeAddon): Kernels {
         d.aRounded === true, d.bRounded === true),
     rmsNormForward: (out, rstd, x, d) => n.rmsNormForward(out, rstd, x, d.rows, d.D, d.eps),
     rmsNormBackward: (dX, dOut, y, rstd, d) => n.rmsNormBackward(dX, dOut, y, rstd, d.rows, d.D),
+    addRmsNormForward: (out, rstd, a, b, d) => n.addRmsNormForward(out, rstd, a, b, d.rows, d.D, d.eps, d.roundSum === true),
     ropeForward: (out, qkv, cos, sin, d) => n.ropeForward(out, qkv, cos, sin, d.B, d.T, d.NH, d.HD),
     ropeBackward: (dQkv, dOut, cos, sin, d) => n.ropeBackward(dQkv, dOut, cos, sin, d.B, d.T, d.NH, d.HD),
     attentionForward: (out, stats, qkv, d) => n.attentionForward(out, stats, qkv, d.B, d.T, d.NH, d.HD, d.scale),

@@ -15,7 +15,7 @@
 // Legend: B batch, T tokens, NH heads, HD head dim, D hidden, I MLP width, V table rows.
 import { KernelError } from "../../engine/errors.js";
 import type {
-  AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
+  AdamAtan2Dims, AddRmsNormDims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
 } from "../kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { packBf16, unpackBf16 } from "../reference/elementwise.js";
@@ -35,6 +35,7 @@ export interface WasmKernelExports {
   softmaxForward(out: number, x: number, rows: number, D: number): void;
   rmsNormForward(out: number, rstd: number, x: number, rows: number, D: number, eps: number): void;
   rmsNormBackward(dX: number, dOut: number, y: number, rstd: number, rows: number, D: number): void;
+  addRmsNormForward(out: number, rstd: number, a: number, b: number, rows: number, D: number, eps: number, roundSum: number): void;
   ropeForward(out: number, qkv: number, cos: number, sin: number, B: number, T: number, NH: number, HD: number): void;
   ropeBackward(dQkv: number, dOut: number, cos: number, sin: number, B: number, T: number, NH: number, HD: number): void;
   attentionForward(out: number, stats: number, qkv: number, B: number, T: number, NH: number, HD: number, scale: number,
@@ -151,7 +152,7 @@ function checkDims(kernel: string, dims: Readonly<Record<string, number>>): void
 
 /** Export names the host calls (everything in WasmKernelExports but the memory). */
 const exportNames = [
-  "heapBase", "matmulScratchBytes", "attentionScratchBytes", "matmul", "softmaxForward", "rmsNormForward", "rmsNormBackward",
+  "heapBase", "matmulScratchBytes", "attentionScratchBytes", "matmul", "softmaxForward", "rmsNormForward", "rmsNormBackward", "addRmsNormForward",
   "ropeForward", "ropeBackward", "attentionForward", "attentionBackward", "swigluForward", "swigluBackward", "embeddingForward",
   "embeddingBackward", "add", "scale", "axpy", "roundBf16", "adamAtan2Update",
 ] as const satisfies readonly Exclude<keyof WasmKernelExports, "memory">[];
@@ -228,6 +229,18 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
       const px = arena.in(X, n, "rmsNormForward"), po = arena.alloc(n * 4, "rmsNormForward"), pr = arena.alloc(rows * 4, "rmsNormForward");
       x.rmsNormForward(po, pr, px, rows, D, eps);
       arena.out(o, po, n);
+      arena.out(r, pr, rows);
+    },
+
+    addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, d: AddRmsNormDims): void {
+      const { rows, D, eps } = d, n = rows * D, e = `rows*D = ${rows}*${D}`, kn = "addRmsNormForward";
+      checkDims(kn, { rows, D });
+      const o = f32(kn, "out", out, n, e), r = f32(kn, "rstd", rstd, rows, "rows");
+      const A = f32(kn, "a", a, n, e), Bv = f32(kn, "b", b, n, e);
+      arena.reset();
+      const pa = arena.in(A, n, kn), pb = arena.in(Bv, n, kn), pr = arena.alloc(rows * 4, kn);
+      x.addRmsNormForward(pa, pr, pa, pb, rows, D, eps, d.roundSum === true ? 1 : 0); // in place in the arena
+      arena.out(o, pa, n);
       arena.out(r, pr, rows);
     },
 
