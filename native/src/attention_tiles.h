@@ -7,7 +7,7 @@
 // Per (batch, head) and block of query rows, on copies of Q, K and V packed for the tiles:
 //   forward:  S = scale·Q·Kᵀ for the block ([rows, T], in cache), E = exp(S − rowmax), O = (E·V) / rowsum(E);
 //             stats = (max, Σ exp(s − max)) per row, for the backward.
-//   backward: P = exp(S − max) / sum recomputed from the same tiles and exp with the saved max and sum,
+//   backward: P = exp(S − max)·(1/sum) recomputed from the same tiles and exp with the saved max and sum,
 //             dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP))·scale, dQ = dS·K, dK += dSᵀ·Q, dV += Pᵀ·dO.
 // Padding: the head dim to HDp and the key count to Tp (multiples of W), query blocks to Mp (a multiple of
 // kTileRows), all with zeros, which add exact zeros to every sum; padded key columns get score −inf, so
@@ -171,7 +171,10 @@ inline void expRow(float* s, long T, long Tp, float* st) {
   st[1] = static_cast<float>(X::hsum(vs));
 }
 
-/** The forward's probabilities exp(s − max) / sum from the scores and the saved (max, sum), in place. */
+/**
+ * The forward's probabilities exp(s − max)·(1/sum) from the scores and the saved (max, sum), in place (the
+ * forward divides E·V by the sum instead: the same up to rounding).
+ */
 template <class X>
 inline void probsRow(float* s, long T, long Tp, const float* st) {
   using V = typename X::V;
