@@ -130,7 +130,7 @@ function matmulTable(k: Kernels, o: Options): void {
 
 function otherKernels(k: Kernels, o: Options): void {
   const B = 32, T = 82, NH = 8, HD = 64, D = NH * HD, I = 1536, rows = B * T;
-  const qkv = rand(rows * 3 * D), out = new Float32Array(rows * D), probs = new Float32Array(B * NH * T * T);
+  const qkv = rand(rows * 3 * D), out = new Float32Array(rows * D), stats = new Float32Array(B * NH * T * 2);
   const dQkv = new Float32Array(rows * 3 * D), x = rand(rows * D), y = new Float32Array(rows * D), rstd = new Float32Array(rows);
   const gateUp = rand(rows * 2 * I), act = new Float32Array(rows * I), dGateUp = new Float32Array(rows * 2 * I);
   const cos = rand(T * HD), sin = rand(T * HD);
@@ -139,8 +139,9 @@ function otherKernels(k: Kernels, o: Options): void {
   const attn = { B, T, NH, HD, scale: 1 / Math.sqrt(HD) };
   const attnFlops = 2 * 2 * B * NH * T * T * HD;
   const rowsList: [string, () => void, number][] = [
-    ["attentionForward B=32 T=82 NH=8 HD=64", () => k.attentionForward(out, probs, qkv, attn), attnFlops],
-    ["attentionBackward", () => k.attentionBackward(dQkv, act.subarray(0, rows * D), qkv, probs, attn), 2 * attnFlops],
+    ["attentionForward B=32 T=82 NH=8 HD=64", () => k.attentionForward(out, stats, qkv, attn), attnFlops],
+    // its 4 gradient products (the recomputed scores not counted)
+    ["attentionBackward", () => k.attentionBackward(dQkv, act.subarray(0, rows * D), qkv, stats, attn), 2 * attnFlops],
     ["rmsNormForward rows=2624 D=512", () => k.rmsNormForward(y, rstd, x, { rows, D, eps: 1e-5 }), 0],
     ["rmsNormBackward", () => k.rmsNormBackward(dQkv.subarray(0, rows * D), x, y, rstd, { rows, D }), 0],
     ["ropeForward", () => k.ropeForward(dQkv, qkv, cos, sin, { B, T, NH, HD }), 0],

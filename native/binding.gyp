@@ -7,7 +7,7 @@
     {
       "target_name": "hrm_native",
       "sources": [
-        "src/addon.cc", "src/gemm.cc", "src/norm.cc", "src/rope.cc", "src/attention.cc", "src/softmax.cc",
+        "src/addon.cc", "src/gemm.cc", "src/norm.cc", "src/rope.cc", "src/attention.cc", "src/attention_avx512.cc", "src/softmax.cc",
         "src/swiglu.cc", "src/embedding.cc", "src/elementwise.cc", "src/adam.cc", "src/transpose.cc"
       ],
       "cflags!": ["-fno-exceptions"],

@@ -174,6 +174,8 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, obj, "isa", v);
   napi_create_string_utf8(env, hrm::matmul_bf16_mode(), NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, obj, "bf16", v);
+  napi_create_string_utf8(env, hrm::attention_isa(), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, "attention", v);
   return obj;
 }
 
@@ -202,6 +204,22 @@ napi_value RmsNormForward(napi_env env, napi_callback_info info) {
     a.need(x, double(rows) * D, rd);
     a.need(rstd, double(rows), [&] { return std::string("rows = " + s(rows)); });
     hrm::rms_norm_forward(out.p, rstd.p, x.p, rows, D, eps);
+  });
+}
+
+napi_value AddRmsNormForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    Args a(env, info, "addRmsNormForward");
+    auto out = a.f32("out"), rstd = a.f32("rstd"), A = a.f32("a"), B = a.f32("b");
+    const long rows = a.dim("rows"), D = a.dim("D");
+    const double eps = a.number("eps");
+    const bool roundSum = a.flag("roundSum");
+    auto rd = [&] { return std::string("rows*D = " + s(rows) + "*" + s(D)); };
+    a.need(out, double(rows) * D, rd);
+    a.need(A, double(rows) * D, rd);
+    a.need(B, double(rows) * D, rd);
+    a.need(rstd, double(rows), [&] { return std::string("rows = " + s(rows)); });
+    hrm::add_rms_norm_forward(out.p, rstd.p, A.p, B.p, rows, D, eps, roundSum);
   });
 }
 
@@ -240,28 +258,28 @@ napi_value Rope(napi_env env, napi_callback_info info) {
 napi_value AttentionForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "attentionForward");
-    auto out = a.f32("out"), probs = a.f32("probs"), qkv = a.f32("qkv");
+    auto out = a.f32("out"), stats = a.f32("stats"), qkv = a.f32("qkv");
     const long B = a.dim("B"), T = a.dim("T"), NH = a.dim("NH"), HD = a.dim("HD");
     const double scale = a.number("scale");
     a.need(out, double(B) * T * NH * HD, [&] { return std::string("B*T*NH*HD = " + s(B) + "*" + s(T) + "*" + s(NH) + "*" + s(HD)); });
-    a.need(probs, double(B) * NH * T * T, [&] { return std::string("B*NH*T*T = " + s(B) + "*" + s(NH) + "*" + s(T) + "*" + s(T)); });
+    a.need(stats, double(B) * NH * T * 2, [&] { return std::string("B*NH*T*2 = " + s(B) + "*" + s(NH) + "*" + s(T) + "*2"); });
     a.need(qkv, double(B) * T * 3 * NH * HD, [&] { return std::string("B*T*3*NH*HD = " + s(B) + "*" + s(T) + "*3*" + s(NH) + "*" + s(HD)); });
-    hrm::attention_forward(out.p, probs.p, qkv.p, B, T, NH, HD, static_cast<float>(scale));
+    hrm::attention_forward(out.p, stats.p, qkv.p, B, T, NH, HD, static_cast<float>(scale));
   });
 }
 
 napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "attentionBackward");
-    auto dQkv = a.f32("dQkv"), dOut = a.f32("dOut"), qkv = a.f32("qkv"), probs = a.f32("probs");
+    auto dQkv = a.f32("dQkv"), dOut = a.f32("dOut"), qkv = a.f32("qkv"), stats = a.f32("stats");
     const long B = a.dim("B"), T = a.dim("T"), NH = a.dim("NH"), HD = a.dim("HD");
     const double scale = a.number("scale");
     auto q = [&] { return std::string("B*T*3*NH*HD = " + s(B) + "*" + s(T) + "*3*" + s(NH) + "*" + s(HD)); };
     a.need(dQkv, double(B) * T * 3 * NH * HD, q);
     a.need(qkv, double(B) * T * 3 * NH * HD, q);
     a.need(dOut, double(B) * T * NH * HD, [&] { return std::string("B*T*NH*HD = " + s(B) + "*" + s(T) + "*" + s(NH) + "*" + s(HD)); });
-    a.need(probs, double(B) * NH * T * T, [&] { return std::string("B*NH*T*T = " + s(B) + "*" + s(NH) + "*" + s(T) + "*" + s(T)); });
-    hrm::attention_backward(dQkv.p, dOut.p, qkv.p, probs.p, B, T, NH, HD, static_cast<float>(scale));
+    a.need(stats, double(B) * NH * T * 2, [&] { return std::string("B*NH*T*2 = " + s(B) + "*" + s(NH) + "*" + s(T) + "*2"); });
+    hrm::attention_backward(dQkv.p, dOut.p, qkv.p, stats.p, B, T, NH, HD, static_cast<float>(scale));
   });
 }
 
@@ -426,6 +444,7 @@ napi_value Init(napi_env env, napi_value exports) {
   def(env, exports, "matmul", Matmul);
   def(env, exports, "rmsNormForward", RmsNormForward);
   def(env, exports, "rmsNormBackward", RmsNormBackward);
+  def(env, exports, "addRmsNormForward", AddRmsNormForward);
   def(env, exports, "ropeForward", Rope<true>);
   def(env, exports, "ropeBackward", Rope<false>);
   def(env, exports, "attentionForward", AttentionForward);

@@ -1,84 +1,156 @@
-// Non-causal softmax attention over a fused qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], probs [B,NH,T,T].
-// One (batch, head) pair per task, spread over the threads; within a task the products are
-// single-threaded oneDNN sgemm calls (row-major, with the fused layout's leading dimensions, no packing
-// copies here), which beat one threaded batched matmul at T=82, HD=64 (see native/bench/onednn_bench.cc).
+// Non-causal softmax attention over a fused qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], stats [B,NH,T,2]:
+// fused kernels (attention_tiles.h: scores, softmax and P·V per block of query rows with the scores in
+// cache; the backward recomputes the probabilities from the saved per-row max and sum), dispatched at run
+// time to AVX-512 (attention_avx512.cc) where the CPU has it, else AVX2 (portable 8-wide vectors off x86).
+// HRM_NATIVE_ISA=avx2 forces the AVX2 kernels (to compare both on an AVX-512 machine).
 //
-// forward:  S = scale·Q·Kᵀ, P = softmax(S), O = P·V
-// backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale·dS·K, dK = scale·dSᵀ·Q
-#include <oneapi/dnnl/dnnl.h>
+// Threads: the tasks are heads (batch, head); the forward splits heads into runs of query blocks when there
+// are fewer heads than twice the threads. The backward's dK and dV sum over all of a head's query blocks.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
-#include <stdexcept>
-#include <string>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
+#include "attention_fused.h"
+#include "attention_tiles.h"
 #include "common.h"
 #include "kernels.h"
 
 namespace hrm {
 
 namespace {
-// Row-major C[M,N] = alpha·op(A)·op(B) + beta·C; throws on a oneDNN error (never expected: sizes are checked).
-void sgemm(char ta, char tb, long M, long N, long K, float alpha, const float* A, long lda, const float* B, long ldb,
-           float beta, float* C, long ldc) {
-  const dnnl_status_t st = dnnl_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-  if (st != dnnl_success) throw std::runtime_error("attention: dnnl_sgemm failed with status " + std::to_string(st));
+
+#if defined(__x86_64__)
+/** AVX2 + FMA (binding.gyp builds the addon with -mavx2 -mfma). */
+struct Avx2 {
+  using V = __m256;
+  static constexpr int W = 8;
+  static constexpr int MRB = 3;  // 3 rows x up to 4 vectors: 12 accumulators of 16 registers
+  static V zero() { return _mm256_setzero_ps(); }
+  static V set1(float x) { return _mm256_set1_ps(x); }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V bcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm256_div_ps(a, b); }
+  static V max(V a, V b) { return _mm256_max_ps(a, b); }
+  /**
+   * exp(x) for x ≤ 0 (scores minus their row max): common.h's Cephes polynomial with FMA and round-to-nearest
+   * range reduction, one 2^n factor (n ≥ −124); 0 below −86 (and for −inf), NaN stays NaN.
+   */
+  static V expNeg(V x) {
+    const V lo = set1(-86.f);
+    const V xc = _mm256_max_ps(lo, x);  // max returns its second operand when one is NaN
+    const V n = _mm256_round_ps(mul(xc, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V r = _mm256_fnmadd_ps(n, set1(0.693359375f), xc);
+    r = _mm256_fnmadd_ps(n, set1(-2.12194440e-4f), r);
+    V p = set1(1.9875691500E-4f);
+    p = fma(p, r, set1(1.3981999507E-3f));
+    p = fma(p, r, set1(8.3334519073E-3f));
+    p = fma(p, r, set1(4.1665795894E-2f));
+    p = fma(p, r, set1(1.6666665459E-1f));
+    p = fma(p, r, set1(5.0000001201E-1f));
+    p = fma(p, mul(r, r), add(r, set1(1.f)));
+    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), mul(p, _mm256_castsi256_ps(e)));
+  }
+  static float hmax(V v) { return hmax8((v8f)v); }
+  static double hsum(V v) {
+    double s = 0;
+    for (int i = 0; i < 8; i++) s += v[i];
+    return s;
+  }
+};
+using Base = Avx2;
+constexpr const char* kBaseName = "avx2";
+#else
+/** Portable 8-wide vectors (GCC/Clang vector extensions); without FMA: a product and a sum, each rounded. */
+struct Vec8 {
+  using V = v8f;
+  static constexpr int W = 8;
+  static constexpr int MRB = 3;
+  static V zero() { return splat8(0.f); }
+  static V set1(float x) { return splat8(x); }
+  static V load(const float* p) { return load8(p); }
+  static void store(float* p, V v) { store8(p, v); }
+  static V bcast(const float* p) { return splat8(*p); }
+  static V fma(V a, V b, V c) { return a * b + c; }
+  static V add(V a, V b) { return a + b; }
+  static V sub(V a, V b) { return a - b; }
+  static V mul(V a, V b) { return a * b; }
+  static V div(V a, V b) { return a / b; }
+  static V max(V a, V b) { return b > a ? b : a; }
+  static V expNeg(V x) { return exp8(x); }
+  static float hmax(V v) { return hmax8(v); }
+  static double hsum(V v) {
+    double s = 0;
+    for (int i = 0; i < 8; i++) s += v[i];
+    return s;
+  }
+};
+using Base = Vec8;
+constexpr const char* kBaseName = "vec8";
+#endif
+
+const attn::Isa baseIsa = {kBaseName, &attn::forwardScratch<Base>, &attn::forwardRows<Base>,
+                           &attn::backwardScratch<Base>, &attn::backwardHead<Base>};
+
+const attn::Isa& isa() {
+  static const attn::Isa* chosen = [] {
+#if defined(__x86_64__)
+    const char* force = std::getenv("HRM_NATIVE_ISA");
+    if ((force == nullptr || std::strcmp(force, "avx2") != 0) && __builtin_cpu_supports("avx512f"))
+      return &attn::avx512Isa;
+#endif
+    return &baseIsa;
+  }();
+  return *chosen;
 }
+
+// Query rows per block: a whole head up to kWholeHead tokens (HRM's T = 82, TRM's 97), else blocks whose
+// scores (and, in the backward, P and dS) stay in L2 next to the head's packed K and V: 48 was the fastest
+// of 24, 48 and 96 at T = 916, HD = 32 (one thread, best of 9).
+constexpr long kWholeHead = 128;
+constexpr long kForwardRows = 48;
+constexpr long kBackwardRows = 48;
+
+/** Below this many multiply-adds (B·NH·T²·HD) one thread runs it all. */
+constexpr double kParallelMacs = 1 << 16;
+
 }  // namespace
 
-void attention_forward(float* out, float* probs, const float* qkv, long B, long T, long NH, long HD, float scale) {
-  const long D = NH * HD, ld = 3 * D;
-  const long tasks = B * NH;
-  bool failed = false;
-#pragma omp parallel for schedule(dynamic, 1) if (tasks > 1 && static_cast<size_t>(T) * T * HD >= 4096)
-  for (long bh = 0; bh < tasks; bh++) {
-    const long b = bh / NH, h = bh % NH;
-    const float* q = qkv + b * T * ld + h * HD;
-    const float* k = q + D;
-    const float* v = q + 2 * D;
-    float* P = probs + bh * T * T;
-    if (dnnl_sgemm('N', 'T', T, T, HD, scale, q, ld, k, ld, 0.f, P, T) != dnnl_success) failed = true;
-    for (long t = 0; t < T; t++) softmax_row(P + t * T, P + t * T, T);
-    if (dnnl_sgemm('N', 'N', T, HD, T, 1.f, P, T, v, ld, 0.f, out + b * T * D + h * HD, D) != dnnl_success)
-      failed = true;
+const char* attention_isa() { return isa().name; }
+
+void attention_forward(float* out, float* stats, const float* qkv, long B, long T, long NH, long HD, float scale) {
+  const attn::Isa& k = isa();
+  const attn::Args a{qkv, out, stats, nullptr, nullptr, nullptr, B, T, NH, HD, scale};
+  const long heads = B * NH, rows = T <= kWholeHead ? T : kForwardRows, blocks = (T + rows - 1) / rows;
+  // whole heads per task (K and V packed once) when there are enough for the threads, else runs of blocks
+  const long threads = num_threads();
+  const long split = heads >= 2 * threads ? 1 : std::min(blocks, (2 * threads + heads - 1) / heads);
+  const long span = (blocks + split - 1) / split * rows, tasks = heads * split;
+  const size_t need = static_cast<size_t>(k.forwardScratch(T, HD, rows));
+#pragma omp parallel for schedule(dynamic, 1) if (tasks > 1 && double(heads) * T * T * HD >= kParallelMacs)
+  for (long t = 0; t < tasks; t++) {
+    const long bh = t / split, r0 = (t % split) * span, r1 = std::min(T, r0 + span);
+    if (r0 < r1) k.forwardRows(a, bh, r0, r1, rows, scratch<float>(0, need));
   }
-  if (failed) throw std::runtime_error("attentionForward: dnnl_sgemm failed");
 }
 
-void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* probs, long B, long T,
+void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* stats, long B, long T,
                         long NH, long HD, float scale) {
-  const long D = NH * HD, ld = 3 * D;
-  const long tasks = B * NH;
-  bool failed = false;
-#pragma omp parallel for schedule(dynamic, 1) if (tasks > 1 && static_cast<size_t>(T) * T * HD >= 4096)
-  for (long bh = 0; bh < tasks; bh++) {
-    const long b = bh / NH, h = bh % NH;
-    const long base = b * T * ld + h * HD;
-    const float* q = qkv + base;
-    const float* k = q + D;
-    const float* v = q + 2 * D;
-    float* dq = dQkv + base;
-    float* dk = dq + D;
-    float* dv = dq + 2 * D;
-    const float* dO = dOut + b * T * D + h * HD;
-    const float* P = probs + bh * T * T;
-    float* dS = scratch<float>(0, static_cast<size_t>(T) * T);
-    try {
-      sgemm('T', 'N', T, HD, T, 1.f, P, T, dO, D, 0.f, dv, ld);  // dV = Pᵀ·dO
-      sgemm('N', 'T', T, T, HD, 1.f, dO, D, v, ld, 0.f, dS, T);  // dP = dO·Vᵀ
-      for (long t = 0; t < T; t++) {                             // dS = P ⊙ (dP − rowsum(P ⊙ dP))
-        const float* pr = P + t * T;
-        float* ds = dS + t * T;
-        double rowDot = 0;
-        for (long j = 0; j < T; j++) rowDot += static_cast<double>(pr[j]) * ds[j];
-        const float rd = static_cast<float>(rowDot);
-        for (long j = 0; j < T; j++) ds[j] = pr[j] * (ds[j] - rd);
-      }
-      sgemm('N', 'N', T, HD, T, scale, dS, T, k, ld, 0.f, dq, ld);  // dQ = scale·dS·K
-      sgemm('T', 'N', T, HD, T, scale, dS, T, q, ld, 0.f, dk, ld);  // dK = scale·dSᵀ·Q
-    } catch (const std::exception&) {
-      failed = true;
-    }
-  }
-  if (failed) throw std::runtime_error("attentionBackward: dnnl_sgemm failed");
+  const attn::Isa& k = isa();
+  const attn::Args a{qkv, nullptr, nullptr, stats, dQkv, dOut, B, T, NH, HD, scale};
+  const long tasks = B * NH, rows = T <= kWholeHead ? T : kBackwardRows;
+  const size_t need = static_cast<size_t>(k.backwardScratch(T, HD, rows));
+#pragma omp parallel for schedule(dynamic, 1) if (tasks > 1 && double(B) * NH * T * T * HD >= kParallelMacs)
+  for (long bh = 0; bh < tasks; bh++) k.backwardHead(a, bh, rows, scratch<float>(0, need));
 }
 
 }  // namespace hrm

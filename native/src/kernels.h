@@ -23,6 +23,9 @@ std::string onednn_isa();
 // norm.cc
 void rms_norm_forward(float* out, float* rstd, const float* x, long rows, long D, double eps);
 void rms_norm_backward(float* dX, const float* dOut, const float* y, const float* rstd, long rows, long D);
+// rms_norm_forward of x = a + b (rounded to bf16 first with roundSum); out may alias a or b.
+void add_rms_norm_forward(float* out, float* rstd, const float* a, const float* b, long rows, long D, double eps,
+                          bool roundSum);
 
 // rope.cc: qkv [B,T,3,NH,HD], cos/sin [T,HD]
 void rope_forward(float* out, const float* qkv, const float* cos, const float* sin, long B, long T, long NH,
@@ -30,14 +33,16 @@ void rope_forward(float* out, const float* qkv, const float* cos, const float* s
 void rope_backward(float* dQkv, const float* dOut, const float* cos, const float* sin, long B, long T, long NH,
                    long HD);
 
-// attention.cc: qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], probs [B,NH,T,T]
-void attention_forward(float* out, float* probs, const float* qkv, long B, long T, long NH, long HD, float scale);
-void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* probs, long B, long T,
+// attention.cc: qkv [B,T,3,NH,HD] -> out [B,T,NH,HD], stats [B,NH,T,2] = (max, Σ exp(s − max)) per query row
+void attention_forward(float* out, float* stats, const float* qkv, long B, long T, long NH, long HD, float scale);
+void attention_backward(float* dQkv, const float* dOut, const float* qkv, const float* stats, long B, long T,
                         long NH, long HD, float scale);
+/** The instruction set the attention kernels run on: "avx512", "avx2" or "vec8" (portable). */
+const char* attention_isa();
 
 // softmax.cc
 void softmax_rows(float* out, const float* x, long rows, long D);
-/** One row, single-threaded (shared with attention). */
+/** One row, single-threaded. */
 void softmax_row(float* out, const float* x, long D);
 
 // swiglu.cc: gateUp [rows, 2I] = [gate | up], out [rows, I]

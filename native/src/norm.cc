@@ -1,4 +1,5 @@
-// RMSNorm without gain (HRM's post-norm blocks), per row of D, rows spread over the threads.
+// RMSNorm without gain (HRM's post-norm blocks), per row of D, rows spread over the threads; also fused
+// with the residual add before it (add_rms_norm_forward: one pass, the sum never stored).
 // forward: y = x·r, r = (mean(x²) + eps)^(-1/2)      backward: dx = r·(dy − y·mean(dy·y))
 #include <cmath>
 
@@ -30,6 +31,19 @@ void rms_norm_forward(float* out, float* rstd, const float* x, long rows, long D
     const double s = 1.0 / std::sqrt(dot(xr, xr, D) / D + eps);
     rstd[r] = static_cast<float>(s);
     for (long i = 0; i < D; i++) o[i] = static_cast<float>(xr[i] * s);
+  }
+}
+
+void add_rms_norm_forward(float* out, float* rstd, const float* a, const float* b, long rows, long D, double eps,
+                          bool roundSum) {
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(rows) * D >= kParallelMin)
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * D;  // the row's sum first (add's float32 result), then its norm in place
+    for (long i = 0; i < D; i++) o[i] = a[r * D + i] + b[r * D + i];
+    if (roundSum) round_bf16(o, o, D);  // one row: below round_bf16's parallel threshold
+    const double s = 1.0 / std::sqrt(dot(o, o, D) / D + eps);
+    rstd[r] = static_cast<float>(s);
+    for (long i = 0; i < D; i++) o[i] = static_cast<float>(o[i] * s);
   }
 }
 

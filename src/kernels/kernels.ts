@@ -43,6 +43,11 @@ export interface RmsNormDims extends RowsDims {
   readonly eps: number;
 }
 
+export interface AddRmsNormDims extends RmsNormDims {
+  /** Round the sum a + b to bfloat16 before normalising it, as a bf16 add's output is (default false). */
+  readonly roundSum?: boolean;
+}
+
 export interface AttentionDims {
   readonly B: number;
   readonly T: number;
@@ -104,6 +109,11 @@ export interface Kernels {
   rmsNormForward(out: Buf, rstd: Buf, x: Buf, d: RmsNormDims): void;
   /** dX = rstd·(dOut − y·mean(dOut·y)) per row, from the forward's output y and rstd. Writes dX. */
   rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: RowsDims): void;
+  /**
+   * The residual add fused into the norm: rmsNormForward of x = a + b (x rounded as add would store it), in
+   * one pass; x itself is not written. Its backward is rmsNormBackward (the add passes dX to a and b).
+   */
+  addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, d: AddRmsNormDims): void;
 
   /**
    * Rotary embedding (rotate-half layout) of the Q and K heads of a fused qkv [B, T, 3, NH, HD];
@@ -114,12 +124,17 @@ export interface Kernels {
   ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, d: RopeDims): void;
 
   /**
-   * Non-causal softmax attention of a fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD];
-   * probs [B, NH, T, T] saved for the backward.
+   * Non-causal softmax attention of a fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD]. stats [B, NH, T, 2]
+   * is written for the backward: per query row, the max of its scaled scores and Σ exp(score − max), so that
+   * probs = exp(score − max) / sum (the probabilities themselves, [B, NH, T, T], are never stored).
    */
-  attentionForward(out: Buf, probs: Buf, qkv: Buf, d: AttentionDims): void;
-  /** Gradient of attentionForward with respect to qkv. Writes dQkv. */
-  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, probs: Buf, d: AttentionDims): void;
+  attentionForward(out: Buf, stats: Buf, qkv: Buf, d: AttentionDims): void;
+  /**
+   * Gradient of attentionForward with respect to qkv, from the same qkv and the stats that this backend's
+   * attentionForward wrote for it (the probabilities are recomputed from them, as FlashAttention; stats
+   * from another backend's scores, which differ in the last bits, would not sum to 1). Writes dQkv.
+   */
+  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, stats: Buf, d: AttentionDims): void;
 
   /** out[r, i] = silu(gateUp[r, i]) · gateUp[r, I + i]. */
   swigluForward(out: Buf, gateUp: Buf, d: SwigluDims): void;
@@ -167,6 +182,7 @@ const kernelNameSet = {
   matmul: true,
   rmsNormForward: true,
   rmsNormBackward: true,
+  addRmsNormForward: true,
   ropeForward: true,
   ropeBackward: true,
   attentionForward: true,

@@ -1,6 +1,7 @@
 // Non-causal multi-head softmax attention over a fused qkv [B, T, 3·NH·HD] -> [B, T, NH·HD].
 // Scale 1/sqrt(HD) (FlashAttention's default, as the official code), no mask. As FlashAttention, the
-// backward recomputes the probabilities [B, NH, T, T] from qkv instead of keeping them.
+// forward keeps only each query row's softmax max and sum (stats [B, NH, T, 2]) and the backward recomputes
+// the probabilities [B, NH, T, T] from them and qkv: nothing of size T² outlives a kernel call.
 import type { Ctx } from "../engine/context.js";
 import { ShapeError } from "../engine/errors.js";
 import { Tensor, formatShape } from "../engine/tensor.js";
@@ -14,26 +15,22 @@ export function attention(ctx: Ctx, qkv: Tensor, NH: number, HD: number): Tensor
   const d = { B, T, NH, HD, scale: 1 / Math.sqrt(HD) };
   const outShape = [B, T, NH * HD];
   const y = new Tensor(emptyLike(ctx, qkv, outShape), outShape);
-  const probsShape = [B, NH, T, T];
-  const probs = emptyLike(ctx, qkv, probsShape);
+  const stats = emptyLike(ctx, qkv, [B, NH, T, 2]);
   const k = ctx.kernels;
-  k.attentionForward(y.data, probs, qkv.data, d);
-  ctx.pool.release(probs);
+  k.attentionForward(y.data, stats, qkv.data, d);
   finish(ctx, y);
-  if (ctx.tape.needsGrad(qkv)) {
-    y.requiresGrad = true;
-    keepForBackward(ctx, qkv);
-    ctx.tape.record(() => {
-      if (y.grad === null) return;
-      const dY = y.grad;
-      withKept(ctx, qkv, (q) => {
-        const p = emptyLike(ctx, qkv, probsShape), out = emptyLike(ctx, qkv, outShape);
-        k.attentionForward(out, p, q, d); // the same kernel on the same values: the same probabilities
-        ctx.pool.release(out);
-        writeGrad(ctx, qkv, (dX) => k.attentionBackward(dX, dY, q, p, d));
-        ctx.pool.release(p);
-      });
-    }, y, true);
+  if (!ctx.tape.needsGrad(qkv)) {
+    ctx.pool.release(stats);
+    return y;
   }
+  y.requiresGrad = true;
+  keepForBackward(ctx, qkv);
+  ctx.tape.record(() => {
+    if (y.grad !== null) {
+      const dY = y.grad;
+      withKept(ctx, qkv, (q) => writeGrad(ctx, qkv, (dX) => k.attentionBackward(dX, dY, q, stats, d)));
+    }
+    ctx.pool.release(stats);
+  }, y, true);
   return y;
 }

@@ -93,6 +93,14 @@ export function kernelCases(s: TableSizes): Case[] {
       run: (k, b) => k.rmsNormBackward(f32(b, "dX"), f32(b, "dOut"), f32(b, "y"), f32(b, "rstd"), { rows, D }),
       check: { dX: 1e-5 },
     });
+    for (const roundSum of [false, true]) {
+      cases.push({
+        name: `addRmsNormForward rows=${rows} D=${D} roundSum=${roundSum}`,
+        make: (rng) => ({ out: new Float32Array(rows * D), rstd: new Float32Array(rows), a: rand(rng, rows * D, 2), b: rand(rng, rows * D, 2) }),
+        run: (k, b) => k.addRmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "a"), f32(b, "b"), { rows, D, eps, roundSum }),
+        check: { out: 1e-5, rstd: 1e-5 },
+      });
+    }
   }
 
   function ropeTables(rng: Rng, T: number, HD: number): { cos: Float32Array; sin: Float32Array } {
@@ -118,25 +126,14 @@ export function kernelCases(s: TableSizes): Case[] {
       run: (k, b) => k.ropeBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "cos"), f32(b, "sin"), dims),
       check: { dQkv: "exact" },
     });
-    const d = { ...dims, scale: 1 / Math.sqrt(HD) };
-    const nOut = B * T * NH * HD, nP = B * NH * T * T;
-    cases.push({
-      name: `attentionForward B=${B} T=${T} NH=${NH} HD=${HD}`,
-      make: (rng) => ({ out: new Float32Array(nOut), probs: new Float32Array(nP), qkv: rand(rng, n, 2) }),
-      run: (k, b) => k.attentionForward(f32(b, "out"), f32(b, "probs"), f32(b, "qkv"), d),
-      check: { out: 1e-5, probs: 1e-5 },
-    });
-    cases.push({
-      name: `attentionBackward B=${B} T=${T} NH=${NH} HD=${HD}`,
-      make: (rng) => {
-        const qkv = rand(rng, n, 2), probs = new Float32Array(nP);
-        ref.attentionForward(new Float32Array(nOut), probs, qkv, d);
-        return { dQkv: rand(rng, n), dOut: rand(rng, nOut), qkv, probs }; // dQkv starts as garbage: it is written
-      },
-      run: (k, b) => k.attentionBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "qkv"), f32(b, "probs"), d),
-      check: { dQkv: 1e-5 },
-    });
   }
+
+  // attention: HD off the vector widths (2, 6, 10, 20: padded), the presets' heads (sudoku-cpu T = 82 HD = 32,
+  // the paper's HD = 64, TRM's T = 97 and 100), odd T, and T past one block of query rows (300) up to ~1024.
+  const attentionShapes = [[1, 1, 1, 2], [2, 5, 3, 6], [3, 7, 2, 10], [1, 13, 3, 20], [2, 82, 4, 32], [2, 82, 8, 64],
+    [1, 97, 2, 64], [1, 100, 2, 32], [1, 300, 1, 16], [1, 1030, 1, 8]] as const;
+  for (const [B, T, NH, HD] of attentionShapes) attentionCases(cases, B, T, NH, HD, 2);
+  attentionCases(cases, 2, 37, 2, 16, 8); // scores up to ~250: many probabilities underflow to 0
 
     for (const [rows, I] of [[1, 1], [5, 13], [3, 37], [164, 1536]] as const) {
     cases.push({
@@ -294,4 +291,30 @@ export function backendCases(): Case[] {
     }),
     ...bf16PackCases(65536),
   ];
+}
+
+/**
+ * attentionForward (out and stats), and attentionBackward from the backend's own forward stats (as the op runs
+ * them: the stats only make sense with the scores of the same backend), qkv uniform in ±qkvScale.
+ */
+function attentionCases(cases: Case[], B: number, T: number, NH: number, HD: number, qkvScale: number): void {
+  const d = { B, T, NH, HD, scale: 1 / Math.sqrt(HD) };
+  const n = B * T * 3 * NH * HD, nOut = B * T * NH * HD, nStats = B * NH * T * 2;
+  const what = `B=${B} T=${T} NH=${NH} HD=${HD}${qkvScale === 2 ? "" : ` |qkv| ≤ ${qkvScale}`}`;
+  cases.push({
+    name: `attentionForward ${what}`,
+    make: (rng) => ({ out: new Float32Array(nOut), stats: new Float32Array(nStats), qkv: rand(rng, n, qkvScale) }),
+    run: (k, b) => k.attentionForward(f32(b, "out"), f32(b, "stats"), f32(b, "qkv"), d),
+    check: { out: 1e-5, stats: 1e-5 },
+  });
+  cases.push({
+    name: `attentionBackward ${what}`,
+    make: (rng) => ({ dQkv: rand(rng, n), dOut: rand(rng, nOut), qkv: rand(rng, n, qkvScale) }), // dQkv: written
+    run: (k, b) => {
+      const stats = new Float32Array(nStats);
+      k.attentionForward(new Float32Array(nOut), stats, f32(b, "qkv"), d);
+      k.attentionBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "qkv"), stats, d);
+    },
+    check: { dQkv: 1e-5 },
+  });
 }

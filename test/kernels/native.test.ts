@@ -45,6 +45,26 @@ if (native === null) {
     }
   });
 
+  test("attention runs on AVX-512 where the CPU has it, else AVX2; HRM_NATIVE_ISA=avx2 forces AVX2 (parity in a child)", () => {
+    const isa = nativeInfo()?.attention;
+    if (process.arch === "x64") assert.ok(isa === "avx512" || isa === "avx2", `attention ISA ${isa}`);
+    const url = (p: string): string => new URL(p, import.meta.url).href;
+    // on an AVX-512 machine this process checked the AVX-512 kernels (backends.test.ts); the child checks AVX2
+    const script = `
+      import { loadNativeKernels, nativeInfo } from ${JSON.stringify(url("../../src/kernels/native/index.js"))};
+      import { backendCases } from ${JSON.stringify(url("./cases.js"))};
+      import { runCase } from ${JSON.stringify(url("./parity.js"))};
+      const k = loadNativeKernels();
+      let n = 0;
+      for (const c of backendCases().filter((c) => c.name.startsWith("attention"))) { runCase(k, c, 7); n++; }
+      console.log(JSON.stringify({ isa: nativeInfo().attention, n }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, HRM_NATIVE_ISA: "avx2" } });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { isa: string; n: number };
+    if (process.arch === "x64") assert.equal(out.isa, "avx2");
+    assert.ok(out.n >= 20, `${out.n} attention cases`);
+  });
+
   test("native kernels refuse Float64Array with a clear TypeError", () => {
     assert.throws(
       () => k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { M: 2, K: 2, N: 2 }),
@@ -60,7 +80,7 @@ if (native === null) {
     );
     assert.throws(
       () => k.attentionForward(new Float32Array(8), new Float32Array(3), new Float32Array(24), { B: 1, T: 2, NH: 1, HD: 4, scale: 0.5 }),
-      /attentionForward: probs has 3 elements, expected at least B\*NH\*T\*T = 1\*1\*2\*2 = 4/,
+      /attentionForward: stats has 3 elements, expected at least B\*NH\*T\*2 = 1\*1\*2\*2 = 4/,
     );
     assert.throws(
       () => k.embeddingForward(new Float32Array(4), new Float32Array(4), new Int32Array([0, 2]), { n: 2, D: 2, V: 2 }),

@@ -7,7 +7,7 @@ import { attention } from "../../src/ops/attention.js";
 import { add, addBroadcast, scale, view } from "../../src/ops/elementwise.js";
 import { embedding } from "../../src/ops/embedding.js";
 import { linear } from "../../src/ops/linear.js";
-import { rmsNorm } from "../../src/ops/rms-norm.js";
+import { addRmsNorm, rmsNorm } from "../../src/ops/rms-norm.js";
 import { rope } from "../../src/ops/rope.js";
 import { selectColumn } from "../../src/ops/select.js";
 import { swiglu } from "../../src/ops/swiglu.js";
@@ -37,6 +37,8 @@ export const opCases: readonly OpCase[] = [
   { name: "linear: x, W and bias", shapes: [[2, 3, 5], [4, 5], [4]], f: (c, [x, w, b]) => linear(c, x!, w!, b!) },
   { name: "linear without bias", shapes: [[7, 3], [2, 3]], f: (c, [x, w]) => linear(c, x!, w!) },
   { name: "rmsNorm", shapes: [[3, 4, 6]], f: (c, [x]) => rmsNorm(c, x!, 1e-5) },
+  { name: "addRmsNorm (the residual add fused into the norm)", shapes: [[3, 4, 6], [3, 4, 6]], f: (c, [a, b]) => addRmsNorm(c, a!, b!, 1e-5) },
+  { name: "addRmsNorm of the same input twice", shapes: [[2, 5]], f: (c, [a]) => addRmsNorm(c, a!, a!, 1e-5) },
   { name: "rope on the Q and K heads of a fused qkv", shapes: [[2, T, 3 * NH * HD]], f: (c, [x], cast) => rope(c, x!, cast(rot.cos), cast(rot.sin), NH, HD) },
   { name: "attention (non-causal, fused qkv)", shapes: [[2, 4, 3 * 2 * 3]], maxPerInput: 144, f: (c, [x]) => attention(c, x!, 2, 3) },
   { name: "swiglu", shapes: [[3, 2, 10]], scale: 2, f: (c, [x]) => swiglu(c, x!) },

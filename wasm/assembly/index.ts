@@ -22,9 +22,9 @@ export function matmulScratchBytes(): i32 {
   return GEMM_SCRATCH_BYTES;
 }
 
-/** Scratch bytes attentionBackward needs for sequence length T (packed blocks + dS [T, T]). */
+/** Scratch bytes attention needs for sequence length T (packed blocks + P and dS [T, T]). */
 export function attentionScratchBytes(T: i32): i32 {
-  return GEMM_SCRATCH_BYTES + T * T * 4;
+  return GEMM_SCRATCH_BYTES + 2 * T * T * 4;
 }
 
 @inline function at(p: usize, i: i32): usize {
@@ -43,8 +43,11 @@ export function matmul(
 
 // ---- softmax ------------------------------------------------------------------------------------------
 
-/** dst[i] = softmax(scale·src)[i] over one row of n (dst may be src). */
-function softmaxRow(dst: usize, src: usize, n: i32, scale: f32): void {
+/**
+ * dst[i] = softmax(scale·src)[i] over one row of n (dst may be src). With stats ≠ 0, (max, sum) of the row
+ * (max of scale·src, Σ exp(scale·src − max)) go to stats[0], stats[1] (attention's backward recomputes from them).
+ */
+function softmaxRow(dst: usize, src: usize, n: i32, scale: f32, stats: usize): void {
   const s4 = f32x4.splat(scale);
   const n4 = n & ~3;
   let mx4 = f32x4.splat(-Infinity);
@@ -64,14 +67,29 @@ function softmaxRow(dst: usize, src: usize, n: i32, scale: f32): void {
     store<f32>(at(dst, i), e);
     sum += e;
   }
+  if (stats != 0) {
+    store<f32>(stats, mx);
+    store<f32>(at(stats, 1), sum);
+  }
   const sv = f32x4.splat(sum);
   for (let i = 0; i < n4; i += 4) v128.store(at(dst, i), f32x4.div(v128.load(at(dst, i)), sv));
   for (let i = n4; i < n; i++) store<f32>(at(dst, i), load<f32>(at(dst, i)) / sum);
 }
 
+/** softmaxRow's probabilities again from its stats (max, sum), in place: the same operations, the same values. */
+function probsRow(p: usize, n: i32, scale: f32, stats: usize): void {
+  const s4 = f32x4.splat(scale), n4 = n & ~3;
+  const mx = load<f32>(stats), sum = load<f32>(at(stats, 1));
+  const m4 = f32x4.splat(mx), sv = f32x4.splat(sum);
+  for (let i = 0; i < n4; i += 4) {
+    v128.store(at(p, i), f32x4.div(exp4(f32x4.sub(f32x4.mul(v128.load(at(p, i)), s4), m4)), sv));
+  }
+  for (let i = n4; i < n; i++) store<f32>(at(p, i), exp1(load<f32>(at(p, i)) * scale - mx) / sum);
+}
+
 /** Row-wise softmax of x [rows, D]. */
 export function softmaxForward(out: usize, x: usize, rows: i32, D: i32): void {
-  for (let r = 0; r < rows; r++) softmaxRow(at(out, r * D), at(x, r * D), D, 1);
+  for (let r = 0; r < rows; r++) softmaxRow(at(out, r * D), at(x, r * D), D, 1, 0);
 }
 
 // ---- RMSNorm ------------------------------------------------------------------------------------------
@@ -103,15 +121,29 @@ function dot64(a: usize, b: usize, n: i32): f64 {
 }
 
 /** y = x / sqrt(mean(x²) + eps) per row of D; rstd[row] kept for the backward. */
-export function rmsNormForward(out: usize, rstd: usize, x: usize, rows: i32, D: i32, eps: f64): void {
+/** One row: yr = xr·s, s = 1/sqrt(mean(xr²) + eps) to rstd (yr may be xr). */
+@inline function rmsNormRow(yr: usize, xr: usize, rstd: usize, D: i32, eps: f64): void {
   const D2 = D & ~1;
+  const s = 1 / Math.sqrt(dot64(xr, xr, D) / <f64>D + eps);
+  store<f32>(rstd, <f32>s);
+  const s2 = f64x2.splat(s);
+  for (let i = 0; i < D2; i += 2) store2(at(yr, i), f64x2.mul(load2(at(xr, i)), s2));
+  if (D2 < D) store<f32>(at(yr, D2), <f32>(<f64>load<f32>(at(xr, D2)) * s));
+}
+
+export function rmsNormForward(out: usize, rstd: usize, x: usize, rows: i32, D: i32, eps: f64): void {
+  for (let r = 0; r < rows; r++) rmsNormRow(at(out, r * D), at(x, r * D), at(rstd, r), D, eps);
+}
+
+/** rmsNormForward of a + b (the f32 sum, rounded to bf16 first with roundSum), row by row in out. */
+export function addRmsNormForward(out: usize, rstd: usize, a: usize, b: usize, rows: i32, D: i32, eps: f64, roundSum: bool): void {
+  const D4 = D & ~3;
   for (let r = 0; r < rows; r++) {
-    const xr = at(x, r * D), yr = at(out, r * D);
-    const s = 1 / Math.sqrt(dot64(xr, xr, D) / <f64>D + eps);
-    store<f32>(at(rstd, r), <f32>s);
-    const s2 = f64x2.splat(s);
-    for (let i = 0; i < D2; i += 2) store2(at(yr, i), f64x2.mul(load2(at(xr, i)), s2));
-    if (D2 < D) store<f32>(at(yr, D2), <f32>(<f64>load<f32>(at(xr, D2)) * s));
+    const yr = at(out, r * D), ar = at(a, r * D), br = at(b, r * D);
+    for (let i = 0; i < D4; i += 4) v128.store(at(yr, i), f32x4.add(v128.load(at(ar, i)), v128.load(at(br, i))));
+    for (let i = D4; i < D; i++) store<f32>(at(yr, i), load<f32>(at(ar, i)) + load<f32>(at(br, i)));
+    if (roundSum) for (let i = 0; i < D; i++) store<f32>(at(yr, i), round1(load<f32>(at(yr, i))));
+    rmsNormRow(yr, yr, at(rstd, r), D, eps);
   }
 }
 
@@ -165,18 +197,20 @@ export function ropeBackward(dQkv: usize, dOut: usize, cos: usize, sin: usize, B
   rope(dQkv, dOut, cos, sin, B, T, NH, HD, true);
 }
 
-// ---- attention (non-causal, fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD], probs [B, NH, T, T]) ----
-// One head at a time, as three strided gemm calls: Q, K and V of head h are [T, HD] views of qkv with row
-// stride 3·D.
+// ---- attention (non-causal, fused qkv [B, T, 3, NH, HD] -> out [B, T, NH, HD], stats [B, NH, T, 2]) ----
+// One head at a time, as strided gemm calls: Q, K and V of head h are [T, HD] views of qkv with row stride
+// 3·D. The probabilities P [T, T] of a head live in scratch only; the backward recomputes them from the
+// forward's per-row stats (max, sum).
 
-export function attentionForward(out: usize, probs: usize, qkv: usize, B: i32, T: i32, NH: i32, HD: i32, scale: f32, scratch: usize): void {
+export function attentionForward(out: usize, stats: usize, qkv: usize, B: i32, T: i32, NH: i32, HD: i32, scale: f32, scratch: usize): void {
   const D = NH * HD, rs = 3 * D;
+  const P = scratch + <usize>GEMM_SCRATCH_BYTES; // [T, T]
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
-      const P = at(probs, (b * NH + h) * T * T);
+      const st = at(stats, (b * NH + h) * T * 2);
       const q = at(qkv, b * T * rs + h * HD), k = at(q, D), v = at(q, 2 * D);
       gemm(T, T, HD, q, rs, 1, k, 1, rs, P, T, false, false, scratch); // S = Q·Kᵀ
-      for (let t = 0; t < T; t++) softmaxRow(at(P, t * T), at(P, t * T), T, scale); // P = softmax(scale·S)
+      for (let t = 0; t < T; t++) softmaxRow(at(P, t * T), at(P, t * T), T, scale, at(st, 2 * t)); // P = softmax(scale·S)
       gemm(T, HD, T, P, T, 1, v, rs, 1, at(out, b * T * D + h * HD), D, false, false, scratch); // O = P·V
     }
   }
@@ -184,17 +218,20 @@ export function attentionForward(out: usize, probs: usize, qkv: usize, B: i32, T
 
 // forward: S = scale·Q·Kᵀ, P = softmax(S), O = P·V
 // backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale·dS·K, dK = scale·dSᵀ·Q
-export function attentionBackward(dQkv: usize, dOut: usize, qkv: usize, probs: usize, B: i32, T: i32, NH: i32, HD: i32, scale: f32, scratch: usize): void {
+export function attentionBackward(dQkv: usize, dOut: usize, qkv: usize, stats: usize, B: i32, T: i32, NH: i32, HD: i32, scale: f32, scratch: usize): void {
   const D = NH * HD, rs = 3 * D;
-  const dS = scratch + <usize>GEMM_SCRATCH_BYTES; // [T, T]
+  const P = scratch + <usize>GEMM_SCRATCH_BYTES; // [T, T]
+  const dS = at(P, T * T); // [T, T]
   const T4 = T & ~3;
   const scale4 = f32x4.splat(scale);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
-      const P = at(probs, (b * NH + h) * T * T);
+      const st = at(stats, (b * NH + h) * T * 2);
       const q = at(qkv, b * T * rs + h * HD), k = at(q, D), v = at(q, 2 * D);
       const dq = at(dQkv, b * T * rs + h * HD), dk = at(dq, D), dv = at(dq, 2 * D);
       const dO = at(dOut, b * T * D + h * HD);
+      gemm(T, T, HD, q, rs, 1, k, 1, rs, P, T, false, false, scratch); // S = Q·Kᵀ, then P as the forward's
+      for (let t = 0; t < T; t++) probsRow(at(P, t * T), T, scale, at(st, 2 * t));
       gemm(T, HD, T, P, 1, T, dO, D, 1, dv, rs, false, false, scratch); // dV = Pᵀ·dO
       gemm(T, T, HD, dO, D, 1, v, 1, rs, dS, T, false, false, scratch); // dP = dO·Vᵀ
       for (let t = 0; t < T; t++) { // dS = scale · P ⊙ (dP − rowsum(P ⊙ dP))

@@ -28,6 +28,8 @@ export interface NativeInfo {
   readonly isa: string;
   /** How bf16 products run: natively in oneDNN, or on bf16-rounded operands with the f32 primitive. */
   readonly bf16: "onednn-bf16" | "f32-emulated";
+  /** The instruction set of the fused attention kernels: "avx512", "avx2" (HRM_NATIVE_ISA=avx2 forces it) or "vec8". */
+  readonly attention: "avx512" | "avx2" | "vec8";
 }
 
 /** The addon's exports (native/src/addon.cc): dims are passed positionally. */
@@ -38,10 +40,11 @@ interface NativeAddon {
     accumulate: boolean, bf16: boolean, aRounded: boolean, bRounded: boolean): void;
   rmsNormForward(out: Buf, rstd: Buf, x: Buf, rows: number, D: number, eps: number): void;
   rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, rows: number, D: number): void;
+  addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, rows: number, D: number, eps: number, roundSum: boolean): void;
   ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
   ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
-  attentionForward(out: Buf, probs: Buf, qkv: Buf, B: number, T: number, NH: number, HD: number, scale: number): void;
-  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, probs: Buf, B: number, T: number, NH: number, HD: number,
+  attentionForward(out: Buf, stats: Buf, qkv: Buf, B: number, T: number, NH: number, HD: number, scale: number): void;
+  attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, stats: Buf, B: number, T: number, NH: number, HD: number,
     scale: number): void;
   swigluForward(out: Buf, gateUp: Buf, rows: number, I: number): void;
   swigluBackward(dGateUp: Buf, dOut: Buf, gateUp: Buf, rows: number, I: number): void;
@@ -148,11 +151,12 @@ function makeKernels(n: NativeAddon): Kernels {
         d.aRounded === true, d.bRounded === true),
     rmsNormForward: (out, rstd, x, d) => n.rmsNormForward(out, rstd, x, d.rows, d.D, d.eps),
     rmsNormBackward: (dX, dOut, y, rstd, d) => n.rmsNormBackward(dX, dOut, y, rstd, d.rows, d.D),
+    addRmsNormForward: (out, rstd, a, b, d) => n.addRmsNormForward(out, rstd, a, b, d.rows, d.D, d.eps, d.roundSum === true),
     ropeForward: (out, qkv, cos, sin, d) => n.ropeForward(out, qkv, cos, sin, d.B, d.T, d.NH, d.HD),
     ropeBackward: (dQkv, dOut, cos, sin, d) => n.ropeBackward(dQkv, dOut, cos, sin, d.B, d.T, d.NH, d.HD),
-    attentionForward: (out, probs, qkv, d) => n.attentionForward(out, probs, qkv, d.B, d.T, d.NH, d.HD, d.scale),
-    attentionBackward: (dQkv, dOut, qkv, probs, d) =>
-      n.attentionBackward(dQkv, dOut, qkv, probs, d.B, d.T, d.NH, d.HD, d.scale),
+    attentionForward: (out, stats, qkv, d) => n.attentionForward(out, stats, qkv, d.B, d.T, d.NH, d.HD, d.scale),
+    attentionBackward: (dQkv, dOut, qkv, stats, d) =>
+      n.attentionBackward(dQkv, dOut, qkv, stats, d.B, d.T, d.NH, d.HD, d.scale),
     swigluForward: (out, gateUp, d) => n.swigluForward(out, gateUp, d.rows, d.I),
     swigluBackward: (dGateUp, dOut, gateUp, d) => n.swigluBackward(dGateUp, dOut, gateUp, d.rows, d.I),
     softmaxForward: (out, x, d) => n.softmaxForward(out, x, d.rows, d.D),

@@ -6,7 +6,7 @@ import { attentionBackward, attentionForward } from "./attention.js";
 import { add, axpy, packBf16, roundBf16, scale, unpackBf16 } from "./elementwise.js";
 import { embeddingBackward, embeddingForward } from "./embedding.js";
 import { matmul } from "./matmul.js";
-import { rmsNormBackward, rmsNormForward } from "./rms-norm.js";
+import { addRmsNormForward, rmsNormBackward, rmsNormForward } from "./rms-norm.js";
 import { ropeBackward, ropeForward } from "./rope.js";
 import { softmaxForward } from "./softmax.js";
 import { swigluBackward, swigluForward } from "./swiglu.js";
@@ -17,6 +17,7 @@ export const referenceKernels: Kernels = Object.freeze({
   matmul,
   rmsNormForward,
   rmsNormBackward,
+  addRmsNormForward,
   ropeForward,
   ropeBackward,
   attentionForward,

@@ -1,4 +1,4 @@
-// Reference row softmax (max-subtracted), the one softmax that attention and the demo share.
+// Reference row softmax (max-subtracted).
 import type { Buf, RowsDims } from "../kernels.js";
 
 export function softmaxForward(out: Buf, x: Buf, d: RowsDims): void {

@@ -15,7 +15,7 @@
 // Legend: B batch, T tokens, NH heads, HD head dim, D hidden, I MLP width, V table rows.
 import { KernelError } from "../../engine/errors.js";
 import type {
-  AdamAtan2Dims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
+  AdamAtan2Dims, AddRmsNormDims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
 } from "../kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { packBf16, unpackBf16 } from "../reference/elementwise.js";
@@ -35,11 +35,12 @@ export interface WasmKernelExports {
   softmaxForward(out: number, x: number, rows: number, D: number): void;
   rmsNormForward(out: number, rstd: number, x: number, rows: number, D: number, eps: number): void;
   rmsNormBackward(dX: number, dOut: number, y: number, rstd: number, rows: number, D: number): void;
+  addRmsNormForward(out: number, rstd: number, a: number, b: number, rows: number, D: number, eps: number, roundSum: number): void;
   ropeForward(out: number, qkv: number, cos: number, sin: number, B: number, T: number, NH: number, HD: number): void;
   ropeBackward(dQkv: number, dOut: number, cos: number, sin: number, B: number, T: number, NH: number, HD: number): void;
-  attentionForward(out: number, probs: number, qkv: number, B: number, T: number, NH: number, HD: number, scale: number,
+  attentionForward(out: number, stats: number, qkv: number, B: number, T: number, NH: number, HD: number, scale: number,
     scratch: number): void;
-  attentionBackward(dQkv: number, dOut: number, qkv: number, probs: number, B: number, T: number, NH: number, HD: number,
+  attentionBackward(dQkv: number, dOut: number, qkv: number, stats: number, B: number, T: number, NH: number, HD: number,
     scale: number, scratch: number): void;
   swigluForward(out: number, gateUp: number, rows: number, I: number): void;
   swigluBackward(dGateUp: number, dOut: number, gateUp: number, rows: number, I: number): void;
@@ -151,7 +152,7 @@ function checkDims(kernel: string, dims: Readonly<Record<string, number>>): void
 
 /** Export names the host calls (everything in WasmKernelExports but the memory). */
 const exportNames = [
-  "heapBase", "matmulScratchBytes", "attentionScratchBytes", "matmul", "softmaxForward", "rmsNormForward", "rmsNormBackward",
+  "heapBase", "matmulScratchBytes", "attentionScratchBytes", "matmul", "softmaxForward", "rmsNormForward", "rmsNormBackward", "addRmsNormForward",
   "ropeForward", "ropeBackward", "attentionForward", "attentionBackward", "swigluForward", "swigluBackward", "embeddingForward",
   "embeddingBackward", "add", "scale", "axpy", "roundBf16", "adamAtan2Update",
 ] as const satisfies readonly Exclude<keyof WasmKernelExports, "memory">[];
@@ -231,6 +232,18 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
       arena.out(r, pr, rows);
     },
 
+    addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, d: AddRmsNormDims): void {
+      const { rows, D, eps } = d, n = rows * D, e = `rows*D = ${rows}*${D}`, kn = "addRmsNormForward";
+      checkDims(kn, { rows, D });
+      const o = f32(kn, "out", out, n, e), r = f32(kn, "rstd", rstd, rows, "rows");
+      const A = f32(kn, "a", a, n, e), Bv = f32(kn, "b", b, n, e);
+      arena.reset();
+      const pa = arena.in(A, n, kn), pb = arena.in(Bv, n, kn), pr = arena.alloc(rows * 4, kn);
+      x.addRmsNormForward(pa, pr, pa, pb, rows, D, eps, d.roundSum === true ? 1 : 0); // in place in the arena
+      arena.out(o, pa, n);
+      arena.out(r, pr, rows);
+    },
+
     rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: RowsDims): void {
       const { rows, D } = d, n = rows * D, e = `rows*D = ${rows}*${D}`, kn = "rmsNormBackward";
       checkDims(kn, { rows, D });
@@ -250,32 +263,32 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
       rope("ropeBackward", dQkv, dOut, cos, sin, d);
     },
 
-    attentionForward(out: Buf, probs: Buf, qkv: Buf, d: AttentionDims): void {
+    attentionForward(out: Buf, stats: Buf, qkv: Buf, d: AttentionDims): void {
       const { B, T, NH, HD, scale } = d, kn = "attentionForward";
       checkDims(kn, { B, T, NH, HD });
-      const nQkv = B * T * 3 * NH * HD, nOut = B * T * NH * HD, nP = B * NH * T * T;
+      const nQkv = B * T * 3 * NH * HD, nOut = B * T * NH * HD, nS = B * NH * T * 2;
       const o = f32(kn, "out", out, nOut, `B*T*NH*HD = ${B}*${T}*${NH}*${HD}`);
-      const p = f32(kn, "probs", probs, nP, `B*NH*T*T = ${B}*${NH}*${T}*${T}`);
+      const st = f32(kn, "stats", stats, nS, `B*NH*T*2 = ${B}*${NH}*${T}*2`);
       const q = f32(kn, "qkv", qkv, nQkv, `B*T*3*NH*HD = ${B}*${T}*3*${NH}*${HD}`);
       arena.reset();
-      const pq = arena.in(q, nQkv, kn), po = arena.alloc(nOut * 4, kn), pp = arena.alloc(nP * 4, kn);
-      const ps = arena.alloc(gemmScratch, kn);
-      x.attentionForward(po, pp, pq, B, T, NH, HD, scale, ps);
+      const pq = arena.in(q, nQkv, kn), po = arena.alloc(nOut * 4, kn), pst = arena.alloc(nS * 4, kn);
+      const ps = arena.alloc(x.attentionScratchBytes(T), kn);
+      x.attentionForward(po, pst, pq, B, T, NH, HD, scale, ps);
       arena.out(o, po, nOut);
-      arena.out(p, pp, nP);
+      arena.out(st, pst, nS);
     },
 
-    attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, probs: Buf, d: AttentionDims): void {
+    attentionBackward(dQkv: Buf, dOut: Buf, qkv: Buf, stats: Buf, d: AttentionDims): void {
       const { B, T, NH, HD, scale } = d, kn = "attentionBackward";
       checkDims(kn, { B, T, NH, HD });
-      const nQkv = B * T * 3 * NH * HD, nOut = B * T * NH * HD, nP = B * NH * T * T;
+      const nQkv = B * T * 3 * NH * HD, nOut = B * T * NH * HD, nS = B * NH * T * 2;
       const eQkv = `B*T*3*NH*HD = ${B}*${T}*3*${NH}*${HD}`;
       const dq = f32(kn, "dQkv", dQkv, nQkv, eQkv), g = f32(kn, "dOut", dOut, nOut, `B*T*NH*HD = ${B}*${T}*${NH}*${HD}`);
-      const q = f32(kn, "qkv", qkv, nQkv, eQkv), p = f32(kn, "probs", probs, nP, `B*NH*T*T = ${B}*${NH}*${T}*${T}`);
+      const q = f32(kn, "qkv", qkv, nQkv, eQkv), st = f32(kn, "stats", stats, nS, `B*NH*T*2 = ${B}*${NH}*${T}*2`);
       arena.reset();
-      const pg = arena.in(g, nOut, kn), pq = arena.in(q, nQkv, kn), pp = arena.in(p, nP, kn);
+      const pg = arena.in(g, nOut, kn), pq = arena.in(q, nQkv, kn), pst = arena.in(st, nS, kn);
       const pd = arena.alloc(nQkv * 4, kn), ps = arena.alloc(x.attentionScratchBytes(T), kn);
-      x.attentionBackward(pd, pg, pq, pp, B, T, NH, HD, scale, ps);
+      x.attentionBackward(pd, pg, pq, pst, B, T, NH, HD, scale, ps);
       arena.out(dq, pd, nQkv);
     },
 

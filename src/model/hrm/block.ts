@@ -6,10 +6,9 @@
 import type { Ctx } from "../../engine/context.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { attention } from "../../ops/attention.js";
-import { add } from "../../ops/elementwise.js";
 import { forwardDone, releaseData } from "../../ops/grad.js";
 import { linear } from "../../ops/linear.js";
-import { rmsNorm } from "../../ops/rms-norm.js";
+import { addRmsNorm } from "../../ops/rms-norm.js";
 import { rope } from "../../ops/rope.js";
 import { swiglu } from "../../ops/swiglu.js";
 import type { BlockPrefix, ParamName, SwigluPrefix } from "../param-names.js";
@@ -73,11 +72,9 @@ export function swigluMlp(ctx: Ctx, m: BlockHost, prefix: SwigluPrefix, x: Tenso
   return out;
 }
 
-/** RMSNorm(h + x), releasing x and the sum once used (h is kept: it is the input of the next products). */
+/** RMSNorm(h + x) in one fused op, releasing x once used (h is kept: it is the input of the next products). */
 export function residualNorm(ctx: Ctx, h: Tensor, x: Tensor, eps: number): Tensor {
-  const sum = add(ctx, h, x);
+  const y = addRmsNorm(ctx, h, x, eps);
   releaseData(ctx, x);
-  const y = rmsNorm(ctx, sum, eps);
-  releaseData(ctx, sum);
   return y;
 }
