@@ -24,7 +24,10 @@ import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
 import type { Ctx } from "../engine/context.js";
 import type { OpenSplit } from "../data/split-reader.js";
-import { solveSudokuTta } from "../eval/sudoku-tta.js";
+import { MAZE_VIEW_ORDER, mazeTta } from "../eval/maze-tta.js";
+import { sudokuTta } from "../eval/sudoku-tta.js";
+import type { TtaTask } from "../eval/tta.js";
+import { solveWithTta } from "../eval/tta.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
 import type { ReasoningModel } from "../model/model.js";
 
@@ -36,8 +39,8 @@ const specs = {
   "max-examples": { kind: "number", help: "evaluate at most this many examples (0 = all)", default: 0 },
   "loss-type": { kind: "string", help: "stablemax_cross_entropy or softmax_cross_entropy (default: the checkpoint's, else stablemax)" },
   submission: { kind: "string", help: "ARC datasets: where to write the ARC Prize submission", default: "submission.json" },
-  tta: { kind: "number", help: "Sudoku: also solve with K augmented views each, verified against the rules (1 = off)", default: 1 },
-  segments: { kind: "number", help: "Sudoku with --tta: ACT segments per view (default halt_max_steps; more = test-time compute)" },
+  tta: { kind: "number", help: "Sudoku and mazes: also solve with K augmented views each (mazes: K ≤ 8 dihedral), verified against the rules (1 = off)", default: 1 },
+  segments: { kind: "number", help: "with --tta: ACT segments per view (default halt_max_steps; more = test-time compute)" },
   kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the results as JSON", default: false },
@@ -74,12 +77,19 @@ export interface TtaSummary {
   readonly seconds_per_puzzle: number;
 }
 
-/** The first `count` examples of a Sudoku split solved with K verified views each (src/eval/sudoku-tta.ts). */
+/** The TTA task of a model's dataset: Sudoku (seq_len 81, vocab 11) or a maze (square seq_len, vocab 6). */
+function ttaTaskOf(model: ReasoningModel): TtaTask<unknown> {
+  for (const task of [sudokuTta, mazeTta] as TtaTask<unknown>[]) if (task.modelProblem(model) === null) return task;
+  throw new UsageError(`--tta is for Sudoku (seq_len 81, vocab 11) and maze (square seq_len, vocab 6) datasets; this one has seq_len ${model.config.seq_len}, vocab_size ${model.config.vocab_size}`);
+}
+
+/** The first `count` examples of a Sudoku or maze split solved with K verified views each (src/eval/tta.ts). */
 function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number, views: number, segments: number | undefined, batchSize: number): TtaSummary {
   if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
   if (segments !== undefined && !(Number.isInteger(segments) && segments >= 1)) throw new UsageError(`--segments must be a positive integer, got ${segments}`);
-  if (model.config.seq_len !== 81) throw new UsageError(`--tta is for Sudoku datasets (seq_len 81); this one has seq_len ${model.config.seq_len}`);
-  const S = 81;
+  const task = ttaTaskOf(model);
+  if (task === mazeTta && views > MAZE_VIEW_ORDER.length) throw new UsageError(`--tta for mazes takes at most ${MAZE_VIEW_ORDER.length} views (the dihedral symmetries), got ${views}`);
+  const S = model.config.seq_len;
   const inputs = new Int32Array(count * S), labels = new Int32Array(count * S);
   let n = 0;
   for (const set of split.sets) {
@@ -89,7 +99,7 @@ function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number
     }
   }
   const bar = new ProgressBar({ total: count, label: `tta x${views}`, unit: "puzzles" });
-  const r = solveSudokuTta(ctx, model, inputs, { views, batchSize: Math.max(batchSize, views), onBatch: (done) => bar.update(done), ...(segments !== undefined ? { segments } : {}) });
+  const r = solveWithTta(ctx, model, task, inputs, { views, batchSize: Math.max(batchSize, views), onBatch: (done) => bar.update(done), ...(segments !== undefined ? { segments } : {}) });
   bar.finish();
   let exact = 0, cells = 0, valid = 0;
   for (let p = 0; p < count; p++) {

@@ -22,6 +22,7 @@ import type { Specs } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
+import { MAZE_VIEW_ORDER, solveMazeTta } from "../eval/maze-tta.js";
 import { solveSudokuTta } from "../eval/sudoku-tta.js";
 
 const specs = {
@@ -34,7 +35,7 @@ const specs = {
   "puzzle-id": { kind: "number", help: "puzzle identifier to use (default: from --data for ARC, else 0)" },
   halting: { kind: "string", help: "fixed (halt_max_steps segments, as the official eval) or adaptive (stop when q_halt > q_continue; q_halt > 0 for a model trained with no_ACT_continue)", default: "fixed" },
   "max-segments": { kind: "number", help: "segment limit (default halt_max_steps; may exceed it; at most 1000)" },
-  tta: { kind: "number", help: "Sudoku: also solve K augmented views and return a view's answer that satisfies the givens and the rules (1 = off)", default: 1 },
+  tta: { kind: "number", help: "Sudoku and mazes: also solve K augmented views (mazes: K ≤ 8 dihedral) and return a view's answer that satisfies the givens and the rules (1 = off)", default: 1 },
   kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
   json: { kind: "boolean", help: "print the trace as JSON", default: false },
@@ -168,8 +169,10 @@ export const command: Command = {
     const result: SolveResult = solvePuzzle(makeCtx(kernels), model, input, { halting: halting as Halting, ...(maxSegments !== undefined ? { maxSegments } : {}) });
     const views = o["tta"];
     if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
-    if (views > 1 && prep.kind !== "sudoku") throw new UsageError("--tta is for Sudoku (--sudoku)");
-    const tta = views > 1 ? solveSudokuTta(makeCtx(kernels), model, input.inputs, { views, batchSize: views, ...(maxSegments !== undefined ? { segments: maxSegments } : {}) }) : null;
+    if (views > 1 && prep.kind === "arc") throw new UsageError("--tta is for Sudoku (--sudoku) and mazes (--maze)");
+    if (views > 1 && prep.kind === "maze" && views > MAZE_VIEW_ORDER.length) throw new UsageError(`--tta for mazes takes at most ${MAZE_VIEW_ORDER.length} views (the dihedral symmetries), got ${views}`);
+    const ttaOpts = { views, batchSize: views, ...(maxSegments !== undefined ? { segments: maxSegments } : {}) };
+    const tta = views <= 1 ? null : prep.kind === "maze" ? solveMazeTta(makeCtx(kernels), model, input.inputs, ttaOpts) : solveSudokuTta(makeCtx(kernels), model, input.inputs, ttaOpts);
     const ttaJson = tta === null ? {} : { tta: { views, verified: tta.verified[0] === 1, chosen_view: tta.chosenView[0], final: Array.from(tta.predictions), final_decoded: prep.decode(tta.predictions), verdict: prep.verdict(tta.predictions) } };
     if (o["json"]) {
       console.log(JSON.stringify({ checkpoint: o["checkpoint"], task: prep.kind, ...traceToJson(result, prep.decode), verdict: prep.verdict(result.final), ...ttaJson }));
