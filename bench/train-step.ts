@@ -60,6 +60,7 @@ function trmBenchPresets(): Record<string, ModelConfig> {
 /** The data shapes of each task's datasets (seq_len, vocabulary), for a training preset's model. */
 const taskShapes = [
   { task: "sudoku", seq_len: 81, vocab_size: 11, num_puzzle_identifiers: 1 },
+  { task: "maze-10x10", seq_len: 100, vocab_size: 6, num_puzzle_identifiers: 1 },
   { task: "maze", seq_len: 900, vocab_size: 6, num_puzzle_identifiers: 1 },
   { task: "arc", seq_len: 900, vocab_size: 12, num_puzzle_identifiers: 1 },
 ] as const;
