@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Kernels, MatmulDims } from "../src/kernels/kernels.js";
+import type { Kernels, MatmulDims } from "../src/engine/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "../src/kernels/native/index.js";
 import { referenceKernels } from "../src/kernels/reference/index.js";
 import { bestSeconds, rand } from "./timing.js";

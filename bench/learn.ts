@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "../src/cli/args.js";
 import { makeCtx } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
-import type { Kernels } from "../src/kernels/kernels.js";
+import type { Kernels } from "../src/engine/kernels.js";
 import { selectKernels } from "../src/kernels/select.js";
 import type { ModelConfig } from "../src/model/model.js";
 import { createModel, parseModelConfig } from "../src/model/model.js";

@@ -7,8 +7,8 @@
 import { performance } from "node:perf_hooks";
 import { frozenWeights, makeCtx, stepScope } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
-import type { KernelName, Kernels, MatmulDims } from "../src/kernels/kernels.js";
-import { kernelNames } from "../src/kernels/kernels.js";
+import type { KernelName, Kernels, MatmulDims } from "../src/engine/kernels.js";
+import { kernelNames } from "../src/engine/kernels.js";
 import type { BackendChoice } from "../src/kernels/select.js";
 import { cliKernels } from "../src/cli/kernels-option.js";
 import { actForward, initialCarry } from "../src/model/act.js";

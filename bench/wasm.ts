@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import type { Kernels, MatmulDims } from "../src/kernels/kernels.js";
+import type { Kernels, MatmulDims } from "../src/engine/kernels.js";
 import { referenceKernels } from "../src/kernels/reference/index.js";
 import { loadWasmKernels, wasmLoadError } from "../src/kernels/wasm/index.js";
 import type { WasmVariantChoice } from "../src/kernels/wasm/index.js";

@@ -5,7 +5,7 @@
 export { makeCtx } from "./engine/context.js";
 export { CheckpointError, HrmError } from "./engine/errors.js";
 export { Rng } from "./engine/rng.js";
-export type { Kernels } from "./kernels/kernels.js";
+export type { Kernels } from "./engine/kernels.js";
 export { referenceKernels } from "./kernels/reference/index.js";
 export { instantiateWasmKernels } from "./kernels/wasm/core.js";
 export type { WasmKernels } from "./kernels/wasm/core.js";

@@ -7,7 +7,7 @@ export { Rng } from "./engine/rng.js";
 export { frozenWeights, makeCtx, stepScope } from "./engine/context.js";
 export type { Ctx } from "./engine/context.js";
 export { HrmError, ShapeError, ConfigError, CheckpointError, DataError, UsageError } from "./engine/errors.js";
-export type { Kernels, KernelName } from "./kernels/kernels.js";
+export type { Kernels, KernelName } from "./engine/kernels.js";
 export { referenceKernels } from "./kernels/reference/index.js";
 export { selectKernels } from "./kernels/select.js";
 

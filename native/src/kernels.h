@@ -1,5 +1,5 @@
 // The native kernels, one function per method of the TypeScript `Kernels` interface
-// (src/kernels/kernels.ts), over raw float buffers that the caller (addon.cc) has checked.
+// (src/engine/kernels.ts), over raw float buffers that the caller (addon.cc) has checked.
 // Legend: B batch, T tokens, NH heads, HD head dim, D = NH*HD, I MLP width, rows = independent vectors.
 // Every kernel writes its outputs (no zero-fill needed), except matmul with accumulate and
 // embeddingBackward, which add into them, as in the reference.

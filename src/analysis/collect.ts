@@ -17,7 +17,7 @@ import { ConfigError } from "../engine/errors.js";
 import { performance } from "node:perf_hooks";
 import type { Ctx } from "../engine/context.js";
 import { frozenWeights, stepScope } from "../engine/context.js";
-import type { Kernels } from "../kernels/kernels.js";
+import type { Kernels } from "../engine/kernels.js";
 import { PuzzleLoader } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";
 import { actForward, initialCarry } from "../model/act.js";

@@ -1,6 +1,6 @@
 // The --kernels option shared by commands: which kernel backend runs the model.
 import { UsageError } from "../engine/errors.js";
-import type { Kernels } from "../kernels/kernels.js";
+import type { Kernels } from "../engine/kernels.js";
 import type { BackendChoice } from "../kernels/select.js";
 import { backendChoices, parseThreadCount, selectKernels } from "../kernels/select.js";
 import type { OptionSpec } from "./args.js";

@@ -1,6 +1,6 @@
 // The context every op and model call receives: the kernel backend, the tape and the buffer pool.
 // No hidden globals: a recorded run replays exactly with the same context contents.
-import type { Kernels } from "../kernels/kernels.js";
+import type { Kernels } from "./kernels.js";
 import type { FloatArray } from "./dtype.js";
 import { BufferPool } from "./pool.js";
 import { Tape } from "./tape.js";

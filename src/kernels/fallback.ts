@@ -1,6 +1,6 @@
 // A fast backend may implement a subset of the kernels; the reference supplies the rest, said once.
-import type { Kernels, KernelName } from "./kernels.js";
-import { kernelNames } from "./kernels.js";
+import type { Kernels, KernelName } from "../engine/kernels.js";
+import { kernelNames } from "../engine/kernels.js";
 
 export type PartialKernels = Partial<Omit<Kernels, "name">> & Pick<Kernels, "name">;
 

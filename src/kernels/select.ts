@@ -2,7 +2,7 @@
 // the CLI, tests and benchmarks (the model only ever receives a Kernels object). "auto": native, else wasm,
 // else reference.
 import { ConfigError } from "../engine/errors.js";
-import type { Kernels } from "./kernels.js";
+import type { Kernels } from "../engine/kernels.js";
 import { loadNativeKernels, nativeInfo, nativeLoadError } from "./native/index.js";
 import { referenceKernels } from "./reference/index.js";
 import { loadWasmKernels, wasmLoadError } from "./wasm/index.js";

@@ -1,6 +1,6 @@
 // AdamATan2 over the model's flat parameter buffer (official pretrain.py: all model.parameters()).
 // The per-element update is the `adamAtan2Update` kernel; this object holds the state and the step count.
-import type { Kernels } from "../kernels/kernels.js";
+import type { Kernels } from "../engine/kernels.js";
 
 export interface AdamAtan2Options {
   readonly beta1: number;

@@ -10,7 +10,7 @@ import { ConfigError } from "../engine/errors.js";
 import { describeValue } from "../util/message-text.js";
 import { Rng } from "../engine/rng.js";
 import { Tensor } from "../engine/tensor.js";
-import type { Kernels } from "../kernels/kernels.js";
+import type { Kernels } from "../engine/kernels.js";
 import type { ActLoss, LossType } from "../losses/act-loss-head.js";
 import { actLossHead, parseLossType } from "../losses/act-loss-head.js";
 import { softmaxCrossEntropy } from "../losses/softmax-ce.js";

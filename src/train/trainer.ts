@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { makeCtx } from "../engine/context.js";
 import type { Ctx } from "../engine/context.js";
 import { Rng } from "../engine/rng.js";
-import type { Kernels } from "../kernels/kernels.js";
+import type { Kernels } from "../engine/kernels.js";
 import { nativeBf16 } from "../kernels/select.js";
 import { PuzzleLoader, toModelBatch, trainSchedule } from "../data/loader.js";
 import type { OpenSplit } from "../data/split-reader.js";

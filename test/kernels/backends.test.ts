@@ -3,8 +3,8 @@
 // and skipped, except that CI (HRM_REQUIRE_NATIVE=1) fails without the native one (native.test.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Kernels } from "../../src/kernels/kernels.js";
-import { kernelNames } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
+import { kernelNames } from "../../src/engine/kernels.js";
 import { loadNativeKernels, nativeLoadError } from "../../src/kernels/native/index.js";
 import { loadWasmKernels, wasmLoadError } from "../../src/kernels/wasm/index.js";
 import { backendCases } from "./cases.js";

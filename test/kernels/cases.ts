@@ -12,7 +12,7 @@
 //         which compute exactly what the reference computes; AdamATan2's parameters within 1 ulp (atan2 from
 //         another libm, rounded to float32 once).
 import type { Rng } from "../../src/engine/rng.js";
-import type { MatmulDims } from "../../src/kernels/kernels.js";
+import type { MatmulDims } from "../../src/engine/kernels.js";
 import { referenceKernels as ref } from "../../src/kernels/reference/index.js";
 import type { Case } from "./parity.js";
 import { f32, i32, ids, rand, u16 } from "./parity.js";

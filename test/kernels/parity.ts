@@ -2,7 +2,7 @@
 // mismatches and the max difference; shared by the native and WASM kernel tests.
 import assert from "node:assert/strict";
 import { Rng } from "../../src/engine/rng.js";
-import type { Kernels } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 
 /** A number: max|got − ref| ≤ tol · max|ref|. "exact": bitwise. "ulp1": within one float32 ulp. */

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { kernelNames } from "../../src/kernels/kernels.js";
+import { kernelNames } from "../../src/engine/kernels.js";
 import { instantiateWasmKernels, loadWasmKernels, wasmBuildDir, wasmFiles, wasmLoadError } from "../../src/kernels/wasm/index.js";
 import { checkReference } from "../../src/parity/replay.js";
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { makeCtx } from "../../src/engine/context.js";
 import { Rng } from "../../src/engine/rng.js";
-import type { Kernels } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { actForward, initialCarry } from "../../src/model/act.js";
 import { parseHrmConfig } from "../../src/model/hrm/config.js";

@@ -7,7 +7,7 @@ import type { Precision } from "../../src/engine/context.js";
 import { makeCtx } from "../../src/engine/context.js";
 import { Rng } from "../../src/engine/rng.js";
 import { Tensor } from "../../src/engine/tensor.js";
-import type { Kernels } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
 import { loadNativeKernels } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { loadWasmKernels } from "../../src/kernels/wasm/index.js";

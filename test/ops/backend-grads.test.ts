@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { makeCtx } from "../../src/engine/context.js";
 import { Rng } from "../../src/engine/rng.js";
 import { Tensor } from "../../src/engine/tensor.js";
-import type { Kernels } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
 import { loadNativeKernels } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { loadWasmKernels } from "../../src/kernels/wasm/index.js";

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { ConfigError } from "../../src/engine/errors.js";
 import { readSafetensors, writeSafetensors } from "../../src/io/safetensors-node.js";
 import type { StoredTensor } from "../../src/io/safetensors.js";
-import type { Kernels } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
 import { loadNativeKernels, nativeLoadError } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { loadWasmKernels, wasmLoadError } from "../../src/kernels/wasm/index.js";

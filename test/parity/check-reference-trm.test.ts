@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { loadNativeKernels, nativeLoadError } from "../../src/kernels/native/index.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { loadWasmKernels, wasmLoadError } from "../../src/kernels/wasm/index.js";
-import type { Kernels } from "../../src/kernels/kernels.js";
+import type { Kernels } from "../../src/engine/kernels.js";
 import { checkReference } from "../../src/parity/replay.js";
 import type { Replay } from "../../src/parity/replay.js";
 

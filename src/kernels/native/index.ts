@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { ConfigError, KernelError } from "../../engine/errors.js";
 import { packageRoot } from "../../util/package-root.js";
 import { withFallback } from "../fallback.js";
-import type { Buf, KernelName, Kernels } from "../kernels.js";
-import { kernelNames } from "../kernels.js";
+import type { Buf, KernelName, Kernels } from "../../engine/kernels.js";
+import { kernelNames } from "../../engine/kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { referenceKernels } from "../reference/index.js";
 

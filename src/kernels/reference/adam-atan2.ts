@@ -3,7 +3,7 @@
 //   m ← lerp(m, g, 1 − β1);  v ← lerp(v, g², 1 − β2)
 //   p ← p − (lr / (1 − β1^t)) · atan2(m, sqrt(v) / sqrt(1 − β2^t))
 // No epsilon and no a/b scaling. Math.fround marks where the official code rounds to float32.
-import type { AdamAtan2Dims, Buf } from "../kernels.js";
+import type { AdamAtan2Dims, Buf } from "../../engine/kernels.js";
 
 const f = Math.fround;
 

@@ -4,7 +4,7 @@
 //
 // forward:  S = scale·Q·Kᵀ, P = exp(S − max) / sum per row, O = P·V
 // backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale·dS·K, dK = scale·dSᵀ·Q
-import type { AttentionDims, Buf } from "../kernels.js";
+import type { AttentionDims, Buf } from "../../engine/kernels.js";
 
 /** A row buffer in the precision of `like`: scores and probabilities are rounded as stored values. */
 function rowLike(like: Buf, n: number): Buf {

@@ -1,6 +1,6 @@
 // Reference elementwise kernels.
 import { bf16BitsToF32, f32ToBf16Bits, roundBf16 as round } from "../../engine/dtype.js";
-import type { Buf } from "../kernels.js";
+import type { Buf } from "../../engine/kernels.js";
 
 export function add(out: Buf, a: Buf, b: Buf, n: number): void {
   for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;

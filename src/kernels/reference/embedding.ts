@@ -1,5 +1,5 @@
 // Reference embedding gather and its scatter-add gradient.
-import type { Buf, EmbeddingDims } from "../kernels.js";
+import type { Buf, EmbeddingDims } from "../../engine/kernels.js";
 
 export function embeddingForward(out: Buf, table: Buf, ids: Int32Array, d: EmbeddingDims): void {
   const { n, D } = d;

@@ -1,6 +1,6 @@
 // The reference backend: plain TypeScript loops written to be read. It is the executable spec that every
 // faster backend is tested against, and it accepts Float64Array buffers for gradient checks.
-import type { Kernels } from "../kernels.js";
+import type { Kernels } from "../../engine/kernels.js";
 import { adamAtan2Update } from "./adam-atan2.js";
 import { attentionBackward, attentionForward } from "./attention.js";
 import { add, axpy, packBf16, roundBf16, scale, unpackBf16 } from "./elementwise.js";

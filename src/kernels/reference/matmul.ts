@@ -1,6 +1,6 @@
 // Reference matrix product: one dot product per output element, accumulated in double.
 import { roundBf16 } from "../../engine/dtype.js";
-import type { Buf, MatmulDims } from "../kernels.js";
+import type { Buf, MatmulDims } from "../../engine/kernels.js";
 
 export function matmul(out: Buf, a: Buf, b: Buf, d: MatmulDims): void {
   if (d.precision === "bf16") { // round the operands to bf16 first (this copy is the reference's only allocation)

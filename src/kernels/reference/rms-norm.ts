@@ -1,5 +1,5 @@
 // Reference RMSNorm without gain (HRM's blocks): y = x / sqrt(mean(x²) + eps), per row of D.
-import type { AddRmsNormDims, Buf, RmsNormDims, RowsDims } from "../kernels.js";
+import type { AddRmsNormDims, Buf, RmsNormDims, RowsDims } from "../../engine/kernels.js";
 import { roundBf16 } from "./elementwise.js";
 
 export function rmsNormForward(out: Buf, rstd: Buf, x: Buf, d: RmsNormDims): void {

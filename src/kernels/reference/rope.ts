@@ -1,7 +1,7 @@
 // Reference rotary embedding, rotate-half (NeoX) layout, on the Q and K heads of a fused qkv.
 // qkv is [B, T, 3, NH, HD]: head slots 0..NH-1 are Q, NH..2NH-1 K, 2NH..3NH-1 V.
 // forward: out = x·cos + rot(x)·sin, rot(x) = (−x2, x1) for halves x1, x2 of HD/2.
-import type { Buf, RopeDims } from "../kernels.js";
+import type { Buf, RopeDims } from "../../engine/kernels.js";
 
 export function ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, d: RopeDims): void {
   const { B, T, NH, HD } = d;

@@ -1,5 +1,5 @@
 // Reference row softmax (max-subtracted).
-import type { Buf, RowsDims } from "../kernels.js";
+import type { Buf, RowsDims } from "../../engine/kernels.js";
 
 export function softmaxForward(out: Buf, x: Buf, d: RowsDims): void {
   const { rows, D } = d;

@@ -1,5 +1,5 @@
 // Reference SwiGLU activation: out = silu(gate) ⊙ up, with gateUp [rows, 2I] = [gate | up].
-import type { Buf, SwigluDims } from "../kernels.js";
+import type { Buf, SwigluDims } from "../../engine/kernels.js";
 
 export function swigluForward(out: Buf, gateUp: Buf, d: SwigluDims): void {
   const { rows, I } = d;

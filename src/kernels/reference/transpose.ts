@@ -1,5 +1,5 @@
 // Reference transpose of the last two axes, in cache tiles: out[b, y, x] (+)= x[b, x, y].
-import type { Buf, TransposeDims } from "../kernels.js";
+import type { Buf, TransposeDims } from "../../engine/kernels.js";
 
 const TILE = 32;
 

@@ -16,7 +16,7 @@
 import { KernelError } from "../../engine/errors.js";
 import type {
   AdamAtan2Dims, AddRmsNormDims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
-} from "../kernels.js";
+} from "../../engine/kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { packBf16, unpackBf16 } from "../reference/elementwise.js";
 import { transpose } from "../reference/transpose.js";

@@ -1,11 +1,17 @@
 // The training-curves chart of a run (its metrics.jsonl lines): LM loss, cell accuracy, exact accuracy and
 // mean ACT steps against the training step, the training batches (moving average) beside the held-out
 // evaluations. `hrm train` writes it as curves.png/svg in the run folder; `hrm plot curves` redraws it.
-import type { MetricsLine } from "../../train/metrics-file.js";
 import type { ChartSpec, LinePanel, LineRow } from "./line-panels.js";
 import { linePanelsSpec } from "./line-panels.js";
 
 type Point = [number, number];
+
+/** One metrics.jsonl line as the chart reads it (train/metrics-file.ts writes them; the chart sits below train). */
+export interface MetricsLine {
+  step: number;
+  eval?: Record<string, number>;
+  [k: string]: unknown;
+}
 
 /** Most points drawn per training series, about one per pixel of a panel (longer ones are thinned evenly; the ends are kept). */
 export const MAX_TRAIN_POINTS = 320;
