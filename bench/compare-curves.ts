@@ -1,7 +1,7 @@
 // Held-out learning curves of several runs side by side (against wall-clock minutes and optimizer steps;
 // the chart of src/viz/charts/compare-curves.ts), from this port's metrics.jsonl (its "eval" lines) or
 // bench/torch_train.py's JSON lines.
-//   node dist/bench/compare-curves.js --out docs/sudoku-cpu-vs-pytorch.png "hrm=runs/a/metrics.jsonl" "PyTorch=torch.jsonl"
+//   node dist/bench/compare-curves.js --out curves.png "hrm=runs/a/metrics.jsonl" "PyTorch=torch.jsonl"
 import { readFileSync } from "node:fs";
 import { parseArgs } from "../src/cli/args.js";
 import type { EvalPoint } from "../src/viz/charts/compare-curves.js";
