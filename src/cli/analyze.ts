@@ -8,20 +8,18 @@ import { makeCtx } from "../engine/context.js";
 import { Rng } from "../engine/rng.js";
 import type { SplitName } from "../data/format.js";
 import { openDatasetSplit } from "../data/split-reader.js";
-import { backendChoices } from "../kernels/select.js";
-import { cliKernels } from "./kernels-option.js";
-import type { BackendChoice } from "../kernels/select.js";
+import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { createModel } from "../model/model.js";
 import { DEFAULT_PROTOCOL, PROTOCOLS, parseProtocol } from "../analysis/collect.js";
 import { DEFAULT_SCALING_AT, formatPrTable, participationReport } from "../analysis/pr-report.js";
 import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
-import { ProgressBar } from "../util/progress.js";
 import { prSpectrumSpec } from "../viz/charts/pr-spectrum.js";
 import { writeChart } from "../viz/charts/render-node.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
+import { cliProgressBar, jsonOptionSpec, progressOptionSpec } from "./output-options.js";
 import { expectOutputFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 
@@ -37,10 +35,10 @@ const specs = {
   "batch-size": { kind: "number", help: "examples per forward batch", default: 64 },
   seed: { kind: "number", help: "initialisation seed of the untrained twin", default: 0 },
   out: { kind: "string", help: "output folder for pr.json, pr.png, pr.svg", default: "pr-analysis" },
-  kernels: { kind: "string", help: `kernel backend: ${backendChoices.join(", ")}`, default: "auto" },
+  kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
-  progress: { kind: "boolean", help: "show a progress bar", default: true },
-  json: { kind: "boolean", help: "print pr.json to stdout instead of the table", default: false },
+  progress: progressOptionSpec,
+  json: { ...jsonOptionSpec, help: "print pr.json to stdout instead of the table" },
 } satisfies Specs;
 
 function positiveInt(v: unknown, name: string): number {
@@ -55,7 +53,6 @@ function parseScaling(v: string): number[] {
 }
 
 export const command: Command = {
-  summary: "analyses of a checkpoint: pr (participation ratio of z_H and z_L, trained vs untrained)",
   async run(argv) {
     const args = parseArgs(argv, specs);
     const o = args.options;
@@ -84,9 +81,7 @@ export const command: Command = {
     const seed = o["seed"];
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${seed}`);
     const scalingAt = parseScaling(o["scaling"]);
-    const backend = o["kernels"];
-    if (!(backendChoices as readonly unknown[]).includes(backend)) throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(backend)}`);
-    const kernels = cliKernels(backend as BackendChoice);
+    const kernels = kernelsFromOption(o["kernels"]);
     const out = o["out"], dir = o["checkpoint"], data = o["data"];
     expectOutputFolder(out, "--out", UsageError); // before the work, not after it
 
@@ -104,12 +99,12 @@ export const command: Command = {
       const available = opened.sets.reduce((n, s) => n + s.inputs.rows, 0);
       const total = Math.min(puzzles, available);
       const bars = {
-        trained: new ProgressBar({ total, label: "trained", unit: "puzzles" }),
-        untrained: new ProgressBar({ total, label: "untrained", unit: "puzzles" }),
+        trained: cliProgressBar(o["progress"], { total, label: "trained", unit: "puzzles" }),
+        untrained: cliProgressBar(o["progress"], { total, label: "untrained", unit: "puzzles" }),
       };
       const report = participationReport(makeCtx(kernels), { trained, untrained }, opened, {
         puzzles, batchSize, protocol, untrainedSeed: seed, scalingAt,
-        ...(o["progress"] ? { onProgress: (which: "trained" | "untrained", done: number) => { bars[which].update(done); if (done >= total) bars[which].finish(); } } : {}),
+        onProgress: (which: "trained" | "untrained", done: number) => { bars[which].update(done); if (done >= total) bars[which].finish(); },
       });
       const full = { checkpoint: dir, data, kernels: kernels.name, ...report };
       mkdirSync(out, { recursive: true });

@@ -33,7 +33,6 @@ function forwardDtypeOption(v: unknown): { forwardDtype?: "float32" | "bfloat16"
 }
 
 export const command: Command = {
-  summary: "replay a golden folder of the official code and compare every tensor",
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {

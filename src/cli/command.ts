@@ -1,5 +1,5 @@
-// A subcommand of `hrm`: parses its own argv and returns the process exit code (one file each in src/cli/).
+// A subcommand of `hrm`: parses its own argv and returns the process exit code (one file each in src/cli/;
+// listed, with its summary, in commands.ts).
 export interface Command {
-  readonly summary: string;
   run(argv: string[]): Promise<number>;
 }

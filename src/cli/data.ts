@@ -9,17 +9,20 @@ import { buildSudokuDataset } from "../data/sudoku/build.js";
 import { verifyDataset } from "../data/verify.js";
 import { UsageError } from "../engine/errors.js";
 import { exitOnSignal, writeFileAtomic } from "../util/atomic.js";
-import { ProgressBar } from "../util/progress.js";
+import type { ProgressBar } from "../util/progress.js";
 import { renderPanelsPng, renderPanelsSvg, renderPanelsText } from "../viz/grid-render.js";
 import { detectKind, examplePanels } from "../viz/puzzle-panels.js";
 import { type Specs, type OptionValues, formatHelp, parseArgs } from "./args.js";
 import type { Command } from "./command.js";
+import { cliProgressBar, jsonOptionSpec, printJson, progressOptionSpec } from "./output-options.js";
 
 const COMMON = {
   out: { kind: "string", help: "output dataset folder (written atomically)" },
   seed: { kind: "number", help: "random seed (same seed and inputs -> byte-identical files)" },
   force: { kind: "boolean", help: "replace an existing output folder", default: false },
-  quiet: { kind: "boolean", help: "no progress bar", default: false },
+  progress: progressOptionSpec,
+  quiet: { kind: "boolean", help: "deprecated: same as --no-progress", default: false },
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 const SUDOKU = {
@@ -59,6 +62,11 @@ const SHOW = {
   out: { kind: "string", help: "picture file (.svg or .png); default hrm-show-<split>-<index>.svg" },
   cell: { kind: "number", help: "cell size in pixels", default: 16 },
   "no-picture": { kind: "boolean", help: "text only", default: false },
+  json: { ...jsonOptionSpec, help: "print the example (tokens, puzzle, identifier, group, picture path) as JSON instead of text" },
+} satisfies Specs;
+
+const VERIFY = {
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 function str(o: OptionValues, k: string): string | undefined {
@@ -77,17 +85,16 @@ function requireOut(o: OptionValues): string {
   return out;
 }
 
-/** Progress callback drawing one bar per phase on stderr. */
-function progressBars(quiet: boolean): { onProgress: (p: BuildProgress) => void; done: () => void } {
+/** Progress callback drawing one bar per phase on stderr (nothing when `show` is false). */
+function progressBars(show: boolean): { onProgress: (p: BuildProgress) => void; done: () => void } {
   let bar: ProgressBar | undefined;
   let phase = "";
   return {
     onProgress: (p) => {
-      if (quiet) return;
       if (p.phase !== phase) {
         bar?.finish();
         phase = p.phase;
-        bar = new ProgressBar({ total: p.total, label: p.phase });
+        bar = cliProgressBar(show, { total: p.total, label: p.phase });
       }
       bar!.update(p.done);
     },
@@ -110,7 +117,7 @@ async function runBuild(argv: string[], specs: Specs, usage: string, examples: s
   build: (o: OptionValues, positionals: string[], common: { outDir: string; seed?: number; overwrite: boolean; onProgress: (p: BuildProgress) => void; cleanupOnSignal: boolean; onStaleRemoved: (paths: readonly string[]) => void }) => Promise<BuildReport>): Promise<number> {
   const a = parseArgs(argv, specs);
   if (a.help) { console.log(formatHelp(usage, specs, examples)); return 0; }
-  const bars = progressBars(a.options["quiet"] === true);
+  const bars = progressBars(a.options["progress"] === true && a.options["quiet"] !== true);
   const seed = num(a.options, "seed");
   const onStaleRemoved = (paths: readonly string[]): void => {
     for (const p of paths) console.error(`hrm data: removed ${p}, left by an interrupted build whose process is gone`);
@@ -124,7 +131,8 @@ async function runBuild(argv: string[], specs: Specs, usage: string, examples: s
     bars.done();
     uninstall();
   }
-  printReport(report);
+  if (a.options["json"] === true) printJson(report);
+  else printReport(report);
   return 0;
 }
 
@@ -202,16 +210,22 @@ async function show(argv: string[]): Promise<number> {
     while (set.groupIndices[g + 1]! <= p) g++;
     const id = set.puzzleIdentifiers[p]!;
     const names = readIdentifiers(dir);
-    console.log(`${kind} ${split} example ${index} of ${set.inputs.rows}: puzzle ${p} (identifier ${id} ${JSON.stringify(names[id] ?? "?")}), group ${g}`);
+    const json = a.options["json"];
+    if (!json) console.log(`${kind} ${split} example ${index} of ${set.inputs.rows}: puzzle ${p} (identifier ${id} ${JSON.stringify(names[id] ?? "?")}), group ${g}`);
     const panels = examplePanels(kind, input, label, meta.seq_len);
-    process.stdout.write(renderPanelsText(panels));
+    if (!json) process.stdout.write(renderPanelsText(panels));
+    let picture: string | null = null;
     if (a.options["no-picture"] !== true) {
-      const out = str(a.options, "out") ?? `hrm-show-${split}-${index}.svg`;
+      picture = str(a.options, "out") ?? `hrm-show-${split}-${index}.svg`;
       const cell = num(a.options, "cell") ?? 16;
-      const ext = extname(out).toLowerCase();
-      if (ext !== ".svg" && ext !== ".png") throw new UsageError(`--out must end in .svg or .png, got "${out}"`);
-      await writeFileAtomic(out, ext === ".png" ? renderPanelsPng(panels, { cell }) : renderPanelsSvg(panels, { cell }));
-      console.log(`picture: ${out}`);
+      const ext = extname(picture).toLowerCase();
+      if (ext !== ".svg" && ext !== ".png") throw new UsageError(`--out must end in .svg or .png, got "${picture}"`);
+      await writeFileAtomic(picture, ext === ".png" ? renderPanelsPng(panels, { cell }) : renderPanelsSvg(panels, { cell }));
+      if (!json) console.log(`picture: ${picture}`);
+    }
+    if (json) {
+      printJson({ dataset: dir, kind, split, index, examples: set.inputs.rows, puzzle: p, identifier: id, name: names[id] ?? null, group: g,
+        input: Array.from(input), label: Array.from(label), picture });
     }
   } finally {
     s.close();
@@ -220,9 +234,11 @@ async function show(argv: string[]): Promise<number> {
 }
 
 async function verify(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, {});
-  if (a.help || a.positionals.length !== 1) { console.log("usage: hrm data verify <dataset-dir>"); return a.help ? 0 : 2; }
+  const a = parseArgs(argv, VERIFY);
+  if (a.help) { console.log(formatHelp("hrm data verify <dataset-dir> [--json]", VERIFY, ["hrm data verify data/arc-aug-1000"])); return 0; }
+  if (a.positionals.length !== 1) throw new UsageError(`expected one dataset folder, got ${a.positionals.length} arguments`);
   const r = verifyDataset(a.positionals[0]!);
+  if (a.options["json"]) { printJson({ dataset: a.positionals[0], ...r }); return 0; }
   console.log(`ok: ${r.identifiers} puzzle identifiers`);
   for (const [split, st] of Object.entries(r.splits)) console.log(`  ${split}: ${st.groups} groups, ${st.puzzles} puzzles, ${st.examples} examples`);
   return 0;
@@ -237,7 +253,6 @@ const SUB: Record<string, { summary: string; run: (argv: string[]) => Promise<nu
 };
 
 export const command: Command = {
-  summary: "build, show and verify datasets in the official HRM on-disk format",
   async run(argv: string[]): Promise<number> {
     const [name, ...rest] = argv;
     const sub = name === undefined ? undefined : SUB[name];

@@ -10,7 +10,7 @@ import { buildSudokuDataset } from "../data/sudoku/build.js";
 import { generateSudoku, sudokuCsv } from "../data/sudoku/generate.js";
 import type { GeneratedSudoku } from "../data/sudoku/generate.js";
 import { boardToString } from "../data/sudoku/grid.js";
-import { cliKernels } from "./kernels-option.js";
+import { backendFromOption, cliKernels, kernelOptionSpec } from "./kernels-option.js";
 import { sudokuToTokens } from "../solve/codecs.js";
 import { renderTrace } from "../solve/render.js";
 import { solvePuzzle } from "../solve/solve.js";
@@ -26,10 +26,10 @@ import { UsageError } from "../engine/errors.js";
 /** Steps between the demo's evaluations on 100 held-out puzzles (the curve) and its checkpoints. */
 const DEMO_EVAL_EVERY = 100;
 import { writeFileAtomicSync } from "../util/atomic.js";
-import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
+import { cliProgressBar, jsonOptionSpec, printJson, progressOptionSpec } from "./output-options.js";
 import { expectReplaceableFolder } from "./paths.js";
 import { onStopSignal } from "./stop-signal.js";
 
@@ -41,12 +41,14 @@ const specs = {
   aug: { kind: "number", help: "augmentations per training puzzle", default: 1000 },
   blanks: { kind: "number", help: "empty cells per puzzle", default: 30 },
   seed: { kind: "number", help: "random seed of generation, data and training", default: 0 },
-  kernels: { kind: "string", help: "auto | native | reference", default: "auto" },
+  kernels: kernelOptionSpec,
   preset: { kind: "string", help: "training preset (trm-sudoku-cpu: TRM, the fastest learner here; sudoku-cpu: HRM)", default: "trm-sudoku-cpu" },
+  progress: progressOptionSpec,
+  json: { ...jsonOptionSpec, help: "print what the demo did (paths, counts, steps, timings, held-out accuracy, the solved puzzle) as one JSON object on stdout instead of the trace" },
 } satisfies Specs;
 
-function generate(n: number, blanks: number, rng: Rng, label: string): GeneratedSudoku[] {
-  const bar = new ProgressBar({ total: n, label, unit: "puzzles" });
+function generate(n: number, blanks: number, rng: Rng, label: string, progress: boolean): GeneratedSudoku[] {
+  const bar = cliProgressBar(progress, { total: n, label, unit: "puzzles" });
   const out: GeneratedSudoku[] = [];
   for (let i = 0; i < n; i++) {
     out.push(generateSudoku(rng, blanks));
@@ -57,7 +59,6 @@ function generate(n: number, blanks: number, rng: Rng, label: string): Generated
 }
 
 export const command: Command = {
-  summary: "the main job: generate Sudoku data, train a CPU-scale TRM (or HRM), evaluate, draw curves, solve one puzzle",
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {
@@ -66,6 +67,7 @@ export const command: Command = {
     }
     const o = args.options;
     const started = Date.now();
+    const backend = backendFromOption(o["kernels"]), progress = o["progress"];
     const out = o["out"], seed = o["seed"];
     expectReplaceableFolder(out, "--out", UsageError, { name: "a demo folder", required: ["source"], only: ["source", "data", "run"] });
     rmSync(out, { recursive: true, force: true });
@@ -73,13 +75,13 @@ export const command: Command = {
 
     console.error(`[1/4] generating ${String(o["puzzles"])} + ${String(o["test-puzzles"])} Sudoku puzzles with ${String(o["blanks"])} blanks (seed ${seed})`);
     const rng = new Rng(seed);
-    const train = generate(o["puzzles"], o["blanks"], rng, "train puzzles");
-    const test = generate(o["test-puzzles"], o["blanks"], rng, "test puzzles");
+    const train = generate(o["puzzles"], o["blanks"], rng, "train puzzles", progress);
+    const test = generate(o["test-puzzles"], o["blanks"], rng, "test puzzles", progress);
     writeFileAtomicSync(join(out, "source", "train.csv"), sudokuCsv(train, "hrm-demo"));
     writeFileAtomicSync(join(out, "source", "test.csv"), sudokuCsv(test, "hrm-demo"));
 
     console.error(`[2/4] building the dataset (${String(o["aug"])} augmentations per puzzle)`);
-    const bar = new ProgressBar({ total: 0, label: "build", unit: "items" });
+    const bar = cliProgressBar(progress, { total: 0, label: "build", unit: "items" });
     const report = await buildSudokuDataset({
       train: join(out, "source", "train.csv"), test: join(out, "source", "test.csv"), numAug: o["aug"],
       outDir: join(out, "data"), seed, onProgress: (p) => bar.update(p.done, { phase: p.phase }),
@@ -92,14 +94,14 @@ export const command: Command = {
     if (base === null) throw new UsageError(`--preset: unknown preset "${preset}"; valid presets: ${presetNames.join(", ")}`);
     console.error(`[3/4] training the ${preset} preset for ${String(o["minutes"])} minutes (evaluation time not counted)`);
     const config = parseTrainConfig(mergeConfig(base, {
-      data_path: join(out, "data"), run_dir: join(out, "run"), max_minutes: o["minutes"], seed, kernels: o["kernels"],
+      data_path: join(out, "data"), run_dir: join(out, "run"), max_minutes: o["minutes"], seed, kernels: backend,
       eval_every_steps: DEMO_EVAL_EVERY, eval_max_examples: Math.min(100, o["test-puzzles"]), checkpoint_every_steps: DEMO_EVAL_EVERY,
     }));
     const kernels = cliKernels(config.kernels);
     const stop = onStopSignal(); // SIGINT/SIGTERM: the step under way finishes and is checkpointed
     let summary;
     try {
-      summary = await trainRun(config, kernels, { progress: true, signal: stop.signal });
+      summary = await trainRun(config, kernels, { progress, signal: stop.signal });
     } finally {
       stop.uninstall();
     }
@@ -112,7 +114,7 @@ export const command: Command = {
     const model = loadCheckpointModel(summary.checkpoint!);
     const ctx = makeCtx(kernels);
     const testSplit = openDatasetSplit(join(out, "data"), "test");
-    const bar2 = new ProgressBar({ total: test.length, label: "held-out eval", unit: "puzzles" });
+    const bar2 = cliProgressBar(progress, { total: test.length, label: "held-out eval", unit: "puzzles" });
     const final = evaluateSplit(ctx, model, testSplit, { batchSize: 64, lossType: config.arch.loss_type, onBatch: (d) => bar2.update(d) });
     bar2.finish();
     testSplit.close();
@@ -126,12 +128,23 @@ export const command: Command = {
     const puzzle = boardToString(test[pick]!.puzzle, ".");
     const solution = sudokuToTokens(boardToString(test[pick]!.solution, ""));
     const result = solvePuzzle(ctx, model, { inputs: sudokuToTokens(puzzle), labels: solution }, { halting: "adaptive" });
+    const last = result.segments.at(-1)!;
+    const minutes = (Date.now() - started) / 60000;
+    if (o["json"]) {
+      printJson({
+        out, preset, kernels: kernels.name, seed, minutes,
+        data: { dir: join(out, "data"), train_puzzles: train.length, test_puzzles: test.length, train_examples: report.splits.train.examples, test_examples: report.splits.test.examples, seconds: report.seconds },
+        train: { run_dir: summary.runDir, steps: summary.steps, seconds: summary.seconds, checkpoint: summary.checkpoint, curves: join(out, "run", "curves.png") },
+        held_out: { count: final.count, exact_accuracy: m["exact_accuracy"] ?? 0, accuracy: m["accuracy"] ?? 0, seconds: final.seconds },
+        solve: { index: pick, puzzle, segments: result.segments.length, solved: last.exact ?? false, cell_accuracy: last.accuracy ?? null },
+      });
+      return 0;
+    }
     console.log(`puzzle: ${puzzle}`);
     console.log(renderTrace("sudoku", result, process.stdout.isTTY ? "ansi" : "brackets", model.config.halt_max_steps));
-    const last = result.segments.at(-1)!;
     console.log(`\nfinal: ${last.exact ? "solved" : `WRONG: ${Math.round((last.accuracy ?? 0) * 81)}/81 cells right`}; ` +
       `held-out exact accuracy ${((m["exact_accuracy"] ?? 0) * 100).toFixed(1)}% (${final.count} puzzles) after ${summary.steps} steps; ` +
-      `the demo took ${((Date.now() - started) / 60000).toFixed(1)} minutes; checkpoint ${summary.checkpoint}`);
+      `the demo took ${minutes.toFixed(1)} minutes; checkpoint ${summary.checkpoint}`);
     return 0;
   },
 };

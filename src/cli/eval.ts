@@ -16,12 +16,12 @@ import { checkpointLossType } from "../io/official.js";
 import { parseLossType } from "../losses/act-loss-head.js";
 import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { writeFileAtomicSync } from "../util/atomic.js";
-import { ProgressBar } from "../util/progress.js";
 import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
+import { cliProgressBar, jsonOptionSpec, progressOptionSpec } from "./output-options.js";
 import type { Ctx } from "../engine/context.js";
 import type { OpenSplit } from "../data/split-reader.js";
 import { MAZE_VIEW_ORDER, mazeTta } from "../eval/maze-tta.js";
@@ -43,7 +43,8 @@ const specs = {
   segments: { kind: "number", help: "with --tta: ACT segments per view (default halt_max_steps; more = test-time compute)" },
   kernels: kernelOptionSpec,
   weights: weightsOptionSpec,
-  json: { kind: "boolean", help: "print the results as JSON", default: false },
+  progress: progressOptionSpec,
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 /** Metrics in a fixed, readable order (the official names). */
@@ -84,7 +85,7 @@ function ttaTaskOf(model: ReasoningModel): TtaTask<unknown> {
 }
 
 /** The first `count` examples of a Sudoku or maze split solved with K verified views each (src/eval/tta.ts). */
-function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number, views: number, segments: number | undefined, batchSize: number): TtaSummary {
+function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number, views: number, segments: number | undefined, batchSize: number, progress: boolean): TtaSummary {
   if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
   if (segments !== undefined && !(Number.isInteger(segments) && segments >= 1)) throw new UsageError(`--segments must be a positive integer, got ${segments}`);
   const task = ttaTaskOf(model);
@@ -98,7 +99,7 @@ function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number
       set.labels.readRow(r, labels, n * S);
     }
   }
-  const bar = new ProgressBar({ total: count, label: `tta x${views}`, unit: "puzzles" });
+  const bar = cliProgressBar(progress, { total: count, label: `tta x${views}`, unit: "puzzles" });
   const r = solveWithTta(ctx, model, task, inputs, { views, batchSize: Math.max(batchSize, views), onBatch: (done) => bar.update(done), ...(segments !== undefined ? { segments } : {}) });
   bar.finish();
   let exact = 0, cells = 0, valid = 0;
@@ -121,7 +122,6 @@ function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number
 }
 
 export const command: Command = {
-  summary: "evaluate a checkpoint on a dataset (official metrics, per-segment accuracy, ARC voting)",
   async run(argv) {
     const args = parseArgs(argv, specs);
     const o = args.options;
@@ -173,12 +173,12 @@ export const command: Command = {
       const total = opened.sets.reduce((n, s) => n + s.inputs.rows, 0);
       const wanted = maxExamples > 0 ? Math.min(maxExamples, total) : total;
       const batchSize = given ?? Math.max(1, Math.min(64, wanted));
-      const bar = new ProgressBar({ total: wanted, label: "eval", unit: "examples" });
+      const bar = cliProgressBar(o["progress"], { total: wanted, label: "eval", unit: "examples" });
       const result = evaluateSplit(makeCtx(kernels), model, opened, {
         batchSize, lossType, maxExamples, onBatch: (done) => bar.update(done), ...(onFinalSegment ? { onFinalSegment } : {}),
       });
       bar.finish();
-      const tta = o["tta"] > 1 || o["segments"] !== undefined ? runTta(makeCtx(kernels), model, opened, wanted, o["tta"], o["segments"], batchSize) : null;
+      const tta = o["tta"] > 1 || o["segments"] !== undefined ? runTta(makeCtx(kernels), model, opened, wanted, o["tta"], o["segments"], batchSize, o["progress"]) : null;
       const vote = voter?.finish() ?? null;
       if (vote !== null) writeFileAtomicSync(o["submission"], JSON.stringify(vote.submission) + "\n");
       if (o["json"]) {

@@ -8,6 +8,7 @@ import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectOutputFile } from "./paths.js";
 import { weightsFromOption } from "./weights-option.js";
+import { jsonOptionSpec, printJson } from "./output-options.js";
 
 const specs = {
   checkpoint: { kind: "string", help: "checkpoint folder (config.json + model.safetensors [+ ema.safetensors])" },
@@ -17,10 +18,10 @@ const specs = {
     help: "auto | ema | live: the EMA copy (EMA parameters + live buffers, as the official TRM pretrain saves it; auto takes it when the folder has ema.safetensors) or the live weights",
     default: "auto",
   },
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 export const command: Command = {
-  summary: "write a checkpoint folder (HRM or TRM) as an official PyTorch checkpoint + all_config.yaml",
   async run(argv) {
     const args = parseArgs(argv, specs);
     const o = args.options;
@@ -39,6 +40,11 @@ export const command: Command = {
     if (typeof o["checkpoint"] !== "string" || typeof o["out"] !== "string") throw new UsageError("--checkpoint <dir> and --out <file> are required");
     expectOutputFile(o["out"], "--out", UsageError);
     const r = await exportOfficialCheckpoint(o["checkpoint"], o["out"], { weights: weightsFromOption(o["weights"]) });
+    if (o["json"]) {
+      printJson({ checkpoint: o["checkpoint"], file: r.file, yaml: r.yamlPath, family: r.family, tensors: r.keys.length, keys: r.keys,
+        model: describeModel(r.config), weights: r.weights, weights_note: r.weightsNote });
+      return 0;
+    }
     console.log(`wrote ${r.file} (${r.keys.length} tensors, keys ${r.keys[0]} ...) and ${r.yamlPath}`);
     console.log(`model: ${describeModel(r.config)}`);
     console.log(`weights: ${r.weightsNote}`);

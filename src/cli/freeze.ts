@@ -8,16 +8,17 @@ import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectReplaceableFolder } from "./paths.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
+import { jsonOptionSpec, printJson } from "./output-options.js";
 
 const specs = {
   checkpoint: { kind: "string", help: "run checkpoint folder (from `hrm train`)" },
   out: { kind: "string", help: "output folder (replaced atomically when it is a checkpoint folder; any other existing folder or file is refused)" },
   weights: weightsOptionSpec,
   note: { kind: "string", help: "a line kept in config.json (e.g. the measured accuracy and the command that trained it)" },
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 export const command: Command = {
-  summary: "write an inference folder (config.json + model.safetensors) from a run checkpoint, EMA weights baked in",
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {
@@ -33,6 +34,10 @@ export const command: Command = {
     const model = loadCheckpointModel(o["checkpoint"], weights);
     const which = loadedWeights(o["checkpoint"], weights);
     writeInferenceCheckpoint(o["out"], model, { frozen_from: o["checkpoint"], weights: which, ...(typeof o["note"] === "string" ? { note: o["note"] } : {}) });
+    if (o["json"]) {
+      printJson({ checkpoint: o["checkpoint"], out: o["out"], family: model.family, parameters: model.params.numParameters, weights: which });
+      return 0;
+    }
     console.log(`${o["out"]}: ${model.family.toUpperCase()} model, ${model.params.numParameters.toLocaleString("en")} parameters, ${which} weights of ${o["checkpoint"]}`);
     return 0;
   },

@@ -8,6 +8,7 @@ import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
+import { jsonOptionSpec, printJson } from "./output-options.js";
 
 const specs = {
   config: { kind: "string", help: `the official all_config.yaml next to the checkpoint (arch.name ${OFFICIAL_TRM_ARCH_NAME} = TRM), or a config.json with model_config_effective ("model_family": "trm" = TRM)` },
@@ -15,10 +16,10 @@ const specs = {
   "seq-len": { kind: "number", help: "tokens per example, for RoPE checkpoints whose config lacks it (81 Sudoku, 900 Maze/ARC); TRM mlp_t and learned-position checkpoints give it by their shapes" },
   "forward-dtype": { kind: "string", help: "keep the config's forward_dtype, or set float32 / bfloat16 (same weights)", default: "keep" },
   force: { kind: "boolean", help: "replace an existing output folder", default: false },
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 export const command: Command = {
-  summary: "convert an official PyTorch checkpoint (HRM or TRM) into a checkpoint folder",
   async run(argv) {
     const args = parseArgs(argv, specs);
     const o = args.options;
@@ -44,17 +45,24 @@ export const command: Command = {
       ...(seqLen !== undefined ? { seqLen } : {}),
       ...(fd !== "keep" ? { forwardDtype: fd } : {}),
     });
+    let runnable = true;
+    try {
+      newModel(r.config);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      runnable = false;
+      console.error(`hrm import: note: this build cannot run the imported config yet (${e.message}); re-import with --forward-dtype float32 to run it here (same weights)`);
+    }
+    if (o["json"]) {
+      printJson({ checkpoint: args.positionals[0], config_file: o["config"], out: r.outDir, family: r.family, tensors: r.tensorCount, model: describeModel(r.config),
+        config: r.config, weights: r.weights, loss_type: r.lossType, ignored: r.ignored, runnable });
+      return 0;
+    }
     console.log(`imported ${r.tensorCount} tensors -> ${r.outDir}`);
     console.log(`model: ${describeModel(r.config)}`);
     if (r.weights !== null) console.log(`weights: ${r.weights.kind === "ema" ? "EMA copy" : "live"} (${r.weights.note})`);
     if (r.lossType !== null) console.log(`loss: ${r.lossType}`);
     if (r.ignored.length > 0) console.log(`not model fields (kept in config.json "official"): ${r.ignored.join(", ")}`);
-    try {
-      newModel(r.config);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      console.error(`hrm import: note: this build cannot run the imported config yet (${e.message}); re-import with --forward-dtype float32 to run it here (same weights)`);
-    }
     return 0;
   },
 };

@@ -11,11 +11,16 @@ export const kernelOptionSpec = {
   default: "auto",
 } satisfies OptionSpec;
 
-export function kernelsFromOption(value: unknown): Kernels {
+/** The backend named by --kernels, or a UsageError listing the valid names. */
+export function backendFromOption(value: unknown): BackendChoice {
   if (typeof value !== "string" || !(backendChoices as readonly string[]).includes(value)) {
     throw new UsageError(`--kernels must be one of: ${backendChoices.join(", ")}; got ${JSON.stringify(value)}`);
   }
-  return cliKernels(value as BackendChoice);
+  return value as BackendChoice;
+}
+
+export function kernelsFromOption(value: unknown): Kernels {
+  return cliKernels(backendFromOption(value));
 }
 
 /**

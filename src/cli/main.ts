@@ -1,22 +1,7 @@
 #!/usr/bin/env node
 // The `hrm` command: a thin dispatcher over subcommand modules (one file each in src/cli/).
-import type { Command } from "./command.js";
+import { commands } from "./commands.js";
 import { HrmError, UsageError } from "../engine/errors.js";
-
-// Subcommands are loaded lazily so that `hrm --help` stays fast.
-const commands: Record<string, () => Promise<Command>> = {
-  analyze: async () => (await import("./analyze.js")).command,
-  "check-reference": async () => (await import("./check-reference.js")).command,
-  train: async () => (await import("./train.js")).command,
-  data: async () => (await import("./data.js")).command,
-  demo: async () => (await import("./demo.js")).command,
-  eval: async () => (await import("./eval.js")).command,
-  export: async () => (await import("./export.js")).command,
-  freeze: async () => (await import("./freeze.js")).command,
-  plot: async () => (await import("./plot.js")).command,
-  import: async () => (await import("./import.js")).command,
-  solve: async () => (await import("./solve.js")).command,
-};
 
 /** The exit codes of every command (shown by `hrm --help`). */
 export const exitCodes: readonly (readonly [number, string])[] = [
@@ -29,9 +14,12 @@ export const exitCodes: readonly (readonly [number, string])[] = [
 
 function usage(): string {
   const lines = ["usage: hrm <command> [options]", "", "commands:"];
-  for (const name of Object.keys(commands).sort()) lines.push(`  ${name}`);
+  const names = Object.keys(commands).sort();
+  const width = Math.max(...names.map((n) => n.length));
+  for (const name of names) lines.push(`  ${name.padEnd(width)}  ${commands[name]!.summary}`);
   lines.push("", "exit codes:", ...exitCodes.map(([code, what]) => `  ${String(code).padStart(3)}  ${what}`));
-  lines.push("", "Run `hrm <command> --help` for the options of one command.");
+  lines.push("", "Every command takes --help and --json (one JSON object on stdout); those that show progress bars (on stderr)",
+    "take --progress/--no-progress. Run `hrm <command> --help` for the options of one command.");
   return lines.join("\n");
 }
 
@@ -69,13 +57,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
-  const load = commands[name];
-  if (load === undefined) {
+  const entry = commands[name];
+  if (entry === undefined) {
     console.error(`hrm: unknown command "${name}"; expected one of: ${Object.keys(commands).sort().join(", ")}`);
     return 2;
   }
   try {
-    return await (await load()).run(rest);
+    return await (await entry.load()).run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`hrm ${name}: ${bare(err.message)}`);

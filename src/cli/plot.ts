@@ -12,16 +12,17 @@ import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { expectFile, expectFolder, expectOutputFile } from "./paths.js";
+import { jsonOptionSpec, printJson } from "./output-options.js";
 
 const CHARTS = ["curves", "pr"] as const;
 
 const specs = {
   out: { kind: "string", help: "picture path, ending in .png (an .svg is written next to it); default: curves.png in the run folder, pr.png next to pr.json" },
   title: { kind: "string", help: "chart title (default: \"training curves of <run folder name>\" or \"participation ratio of z_H and z_L\")" },
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 export const command: Command = {
-  summary: "redraw a chart from saved results: curves (a run folder's metrics.jsonl) or pr (a pr.json)",
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {
@@ -59,7 +60,8 @@ export const command: Command = {
       spec = o["title"] !== undefined ? prSpectrumSpec(input, o["title"]) : prSpectrumSpec(input);
     }
     const written = await writeChart(out.slice(0, -".png".length), spec);
-    console.log(`wrote ${written.png} and ${written.svg}`);
+    if (o["json"]) printJson({ chart, source, png: written.png, svg: written.svg });
+    else console.log(`wrote ${written.png} and ${written.svg}`);
     return 0;
   },
 };

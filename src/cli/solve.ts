@@ -135,7 +135,6 @@ async function prepareArc(model: ReasoningModel, file: string, index: number, da
 }
 
 export const command: Command = {
-  summary: "solve one Sudoku, maze or ARC test input with a checkpoint, showing every ACT segment",
   async run(argv) {
     const args = parseArgs(argv, specs);
     const o = args.options;

@@ -1,5 +1,6 @@
 // `hrm train`: train from a preset and/or a JSON config file, with key=value overrides; --resume continues.
-import { cliKernels } from "./kernels-option.js";
+import { backendChoices } from "../kernels/select.js";
+import { backendFromOption, cliKernels } from "./kernels-option.js";
 import { readFileSync } from "node:fs";
 import { ConfigError, UsageError } from "../engine/errors.js";
 import { mergeConfig, overrideToPatch, parseTrainConfig } from "../train/config.js";
@@ -11,6 +12,7 @@ import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
 import { clipText } from "../util/message-text.js";
 import { onStopSignal } from "./stop-signal.js";
+import { jsonOptionSpec, progressOptionSpec } from "./output-options.js";
 
 const specs = {
   preset: { kind: "string", help: `start from a preset: ${presetNames.join(", ")}` },
@@ -19,9 +21,10 @@ const specs = {
   "run-dir": { kind: "string", help: "run folder for checkpoints, metrics and curves (same as run_dir=...)" },
   resume: { kind: "boolean", help: "continue from the run folder's latest readable checkpoint (an error when there is none)", default: false },
   "accept-config-change": { kind: "boolean", help: "with --resume: continue although the config differs from the checkpoint's (the changes are listed)", default: false },
+  kernels: { kind: "string", help: `kernel backend: ${backendChoices.join(" | ")} (same as kernels=...; default: the config's, else auto)` },
   "print-config": { kind: "boolean", help: "print the resolved config and exit", default: false },
-  progress: { kind: "boolean", help: "show a progress bar", default: true },
-  json: { kind: "boolean", help: "print a JSON summary at the end", default: false },
+  progress: progressOptionSpec,
+  json: { ...jsonOptionSpec, help: "print the run's summary (steps, seconds, checkpoint, run folder, last eval) as JSON on stdout" },
 } satisfies Specs;
 
 export function resolveTrainConfig(options: Record<string, unknown>, overrides: string[]): unknown {
@@ -41,6 +44,7 @@ export function resolveTrainConfig(options: Record<string, unknown>, overrides: 
   }
   if (options["data"] !== undefined) cfg = mergeConfig(cfg, { data_path: options["data"] });
   if (options["run-dir"] !== undefined) cfg = mergeConfig(cfg, { run_dir: options["run-dir"] });
+  if (options["kernels"] !== undefined) cfg = mergeConfig(cfg, { kernels: backendFromOption(options["kernels"]) });
   for (const o of overrides) cfg = mergeConfig(cfg, overrideToPatch(o));
   return cfg;
 }
@@ -53,7 +57,6 @@ export function resumeCommand(argv: readonly string[]): string {
 }
 
 export const command: Command = {
-  summary: "train an HRM (official training loop) with checkpoints and resume",
   async run(argv) {
     const args = parseArgs(argv, specs);
     if (args.help) {
@@ -62,6 +65,7 @@ export const command: Command = {
         "hrm train --preset sudoku-cpu lr=3e-4 arch.hidden_size=256 max_minutes=60",
         "hrm train --preset sudoku-cpu --resume",
         "hrm train --preset sudoku-cpu --print-config",
+        "hrm train --preset trm-sudoku-cpu --kernels reference --no-progress --json",
       ]));
       return 0;
     }
@@ -79,14 +83,15 @@ export const command: Command = {
     } finally {
       stop.uninstall();
     }
-    if (args.options["json"]) console.log(JSON.stringify(summary, null, 1));
+    const json = args.options["json"];
+    if (json) console.log(JSON.stringify(summary, null, 1));
     if (summary.interrupted) {
       console.error(summary.checkpoint === null
         ? `hrm train: interrupted (${stop.received ?? "aborted"}) before the first step; nothing to resume: run the same command again`
         : `hrm train: interrupted (${stop.received ?? "aborted"}) after step ${summary.steps}; checkpoint ${summary.checkpoint}; continue with: ${resumeCommand(argv)}`);
       return stop.exitCode;
     }
-    else console.log(`trained ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; checkpoint ${summary.checkpoint}; curves in ${summary.runDir}/curves.png`);
+    else if (!json) console.log(`trained ${summary.steps} steps in ${summary.seconds.toFixed(0)} s; checkpoint ${summary.checkpoint}; curves in ${summary.runDir}/curves.png`);
     return 0;
   },
 };

@@ -3,7 +3,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { buildDirAtomic } from "../util/atomic.js";
-import { type SplitName, formatIdentifiers } from "./format.js";
+import { BLANK_IDENTIFIER, type SplitName, formatIdentifiers } from "./format.js";
 import type { CommonBuildOptions } from "./report.js";
 import { type DatasetVocab, SplitWriter, type SplitStats } from "./split-writer.js";
 
@@ -45,7 +45,7 @@ export async function writeDataset(
 
 /** identifiers.json for datasets where every puzzle uses the blank identifier 0. */
 export function writeBlankIdentifiers(dir: string): void {
-  writeFileSync(join(dir, "identifiers.json"), formatIdentifiers(["<blank>"]));
+  writeFileSync(join(dir, "identifiers.json"), formatIdentifiers([BLANK_IDENTIFIER]));
 }
 
 /**
@@ -59,7 +59,7 @@ export class IdentifierListWriter {
 
   constructor(dir: string) {
     this.fd = openSync(join(dir, "identifiers.json"), "w");
-    this.pending = "[" + JSON.stringify("<blank>");
+    this.pending = "[" + JSON.stringify(BLANK_IDENTIFIER);
   }
 
   /** The id of `name`, assigning the next one on first sight. */

@@ -20,6 +20,7 @@ export const ARRAY_NAMES = ["inputs", "labels", "puzzle_identifiers", "puzzle_in
 export type ArrayName = (typeof ARRAY_NAMES)[number];
 
 export const DEFAULT_SET = "all";
+/** The name of puzzle identifier 0 in identifiers.json (official: `ids_mapping.get(i, "<blank>")`). */
 export const BLANK_IDENTIFIER = "<blank>";
 /** Label value the loader substitutes for ignore_label_id (PyTorch cross-entropy ignore_index). */
 export const IGNORE_LABEL_ID = -100;
@@ -38,10 +39,6 @@ export interface DatasetMetadata {
 }
 
 const INT_FIELDS = ["pad_id", "blank_identifier_id", "vocab_size", "seq_len", "num_puzzle_identifiers", "total_groups"] as const;
-
-export function splitDir(root: string, split: SplitName): string {
-  return join(root, split);
-}
 
 export function arrayPath(root: string, split: SplitName, set: string, name: ArrayName): string {
   return join(root, split, `${set}__${name}.npy`);

@@ -7,10 +7,6 @@ export interface Grid {
   readonly data: Uint8Array;
 }
 
-export function makeGrid(h: number, w: number, fill = 0): Grid {
-  return { h, w, data: new Uint8Array(h * w).fill(fill) };
-}
-
 export function gridsEqual(a: Grid, b: Grid): boolean {
   if (a.h !== b.h || a.w !== b.w) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;

@@ -2,7 +2,7 @@
 import { DataError } from "../engine/errors.js";
 import { checkDatasetFolder } from "./check-folder.js";
 import { describeValue } from "../util/message-text.js";
-import { SPLITS, type SplitName, arrayPath, readIdentifiers } from "./format.js";
+import { BLANK_IDENTIFIER, SPLITS, type SplitName, arrayPath, readIdentifiers } from "./format.js";
 import { NpyFile } from "./npy.js";
 import { openDatasetSplit } from "./split-reader.js";
 import type { SplitStats } from "./split-writer.js";
@@ -15,7 +15,7 @@ export interface VerifyReport {
 export function verifyDataset(root: string): VerifyReport {
   checkDatasetFolder(root);
   const ids = readIdentifiers(root);
-  if (ids[0] !== "<blank>") throw new DataError(`${root}/identifiers.json: entry 0 must be "<blank>", got ${describeValue(ids[0])}`);
+  if (ids[0] !== BLANK_IDENTIFIER) throw new DataError(`${root}/identifiers.json: entry 0 must be ${JSON.stringify(BLANK_IDENTIFIER)}, got ${describeValue(ids[0])}`);
   const splits = {} as Record<SplitName, SplitStats>;
   for (const split of SPLITS) {
     const s = openDatasetSplit(root, split, { preloadBytes: 0 });

@@ -43,8 +43,6 @@ const DTYPES: Readonly<Record<SafeDType, DTypeInfo>> = {
   BOOL: { itemSize: 1, fromBytes: (b) => new Uint8Array(b), arrayName: "Uint8Array" },
 };
 
-export const SAFE_DTYPES: readonly SafeDType[] = Object.keys(DTYPES) as SafeDType[];
-
 export function isSafeDType(x: unknown): x is SafeDType {
   return typeof x === "string" && Object.prototype.hasOwnProperty.call(DTYPES, x);
 }

@@ -169,7 +169,44 @@ describe("ARC builder", () => {
     assert.equal(r.splits.train.groups, 960);
     assert.equal(r.splits.test.groups, 400);
     assert.equal(r.numPuzzleIdentifiers, 1 + 960 * 2);
+    assert.equal(r.counts["tasksTestFirst"], 39, "the ARC-AGI-1 training tasks whose JSON lists \"test\" first (ConceptARC has none)");
     assert.equal(readIdentifiers(out).length, r.numPuzzleIdentifiers);
+  });
+
+  it("keeps a task file's key order: \"test\" listed first puts the test pairs first in train, as the official builder", async () => {
+    const root = join(tmp.dir, "order");
+    for (const sub of ["training", "evaluation"]) mkdirSync(join(root, sub), { recursive: true });
+    const pair = (a: number, b: number): { input: number[][]; output: number[][] } => ({ input: [[a, a]], output: [[b], [b]] });
+    // key order is the file's: "test" first in one task, "train" first in the other
+    writeFileSync(join(root, "training", "tf.json"), `{"test": ${JSON.stringify([pair(7, 8)])}, "train": ${JSON.stringify([pair(1, 2), pair(3, 4)])}}`);
+    writeFileSync(join(root, "training", "rf.json"), JSON.stringify({ train: [pair(1, 2), pair(3, 4)], test: [pair(7, 8)] }));
+    writeFileSync(join(root, "evaluation", "ev.json"), `{"test": ${JSON.stringify([pair(7, 8)])}, "train": ${JSON.stringify([pair(1, 2), pair(3, 4)])}}`);
+    assert.equal((await readArcTask(join(root, "training", "tf.json"), "tf")).testFirst, true);
+    assert.equal((await readArcTask(join(root, "training", "rf.json"), "rf")).testFirst, false);
+    const out = join(tmp.dir, "order-ds");
+    const r = await buildArcDataset({ inputDirs: [root], outDir: out, numAug: 3, seed: 5 });
+    assert.equal(r.counts["tasksTestFirst"], 1, "evaluation tasks send their tests to the test split: order does not apply");
+    const ids = readIdentifiers(out);
+    const split = openDatasetSplit(out, "train"), tr = split.sets[0]!;
+    const inp = new Int32Array(900), lab = new Int32Array(900);
+    const seen = new Set<string>();
+    for (let p = 0; p < tr.puzzleIdentifiers.length; p++) {
+      const { task, augmentation } = parseAugmentedName(ids[tr.puzzleIdentifiers[p]!]!);
+      const colours: number[] = [];
+      for (let e = tr.puzzleIndices[p]!; e < tr.puzzleIndices[p + 1]!; e++) {
+        tr.inputs.readRow(e, inp, 0);
+        tr.labels.readRow(e, lab, 0);
+        const x = invertAugmentedGrid(findArcGrid(inp), augmentation), y = invertAugmentedGrid(findArcGrid(lab), augmentation);
+        assert.deepEqual([x.h, x.w, y.h, y.w], [1, 2, 2, 1]);
+        colours.push(x.data[0]!, y.data[0]!);
+      }
+      // every puzzle of a group (the original and its augmentations) in the same order
+      const want = task === "tf" ? [7, 8, 1, 2, 3, 4] : task === "rf" ? [1, 2, 3, 4, 7, 8] : [1, 2, 3, 4];
+      assert.deepEqual(colours, want, ids[tr.puzzleIdentifiers[p]!]);
+      seen.add(task);
+    }
+    split.close();
+    assert.deepEqual([...seen].sort(), ["ev", "rf", "tf"]);
   });
 
   it("rejects ragged grids and colours out of range, naming the task, and writes nothing", async () => {

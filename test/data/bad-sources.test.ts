@@ -45,7 +45,7 @@ describe("empty or useless training data", () => {
     const f = file([unsolvable, ambiguous, ambiguous, unsolvable, ambiguous].join("\n") + "\n");
     await assert.rejects(buildSudokuDataset({ train: f, testHoldout: 0, outDir: join(tmp.dir, "out-b") }),
       oneLine(/no usable training puzzles \(5 rows read, 2 with no solution, 3 with several solutions; all dropped\)/));
-    const r = hrm("data", "sudoku", "--train", f, "--out", join(tmp.dir, "out-b"), "--quiet");
+    const r = hrm("data", "sudoku", "--train", f, "--out", join(tmp.dir, "out-b"), "--no-progress");
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^hrm data: DataError: .*f\d+\.csv: no usable training puzzles \(5 rows read/);
     nothingUnder("out-b");
@@ -88,10 +88,10 @@ describe("unclear inputs", () => {
   it("--train <a folder>: one clear line, exit 1", () => {
     const d = join(tmp.dir, "a-folder");
     mkdirSync(d);
-    const r = hrm("data", "sudoku", "--train", d, "--holdout", "1", "--out", join(tmp.dir, "out-d"), "--quiet");
+    const r = hrm("data", "sudoku", "--train", d, "--holdout", "1", "--out", join(tmp.dir, "out-d"), "--no-progress");
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^hrm data: DataError: .*a-folder: is a folder; expected a CSV or text file\n$/);
-    const m = hrm("data", "maze", "--train", d, "--test", d, "--out", join(tmp.dir, "out-d"), "--quiet");
+    const m = hrm("data", "maze", "--train", d, "--test", d, "--out", join(tmp.dir, "out-d"), "--no-progress");
     assert.equal(m.status, 1);
     assert.match(m.stderr, /^hrm data: DataError: .*a-folder: is a folder/);
     nothingUnder("out-d");

@@ -38,7 +38,7 @@ describe("hrm data", () => {
     assert.equal(u.status, 2);
     assert.match(u.stderr, /unknown option "--bogus"/);
     const out = join(tmp.dir, "ds");
-    const e = hrm("data", "sudoku", "--train", sharedPath("data/sudoku/gen-k30/train.csv"), "--holdout", "10", "--out", out, "--quiet");
+    const e = hrm("data", "sudoku", "--train", sharedPath("data/sudoku/gen-k30/train.csv"), "--holdout", "10", "--out", out, "--no-progress");
     assert.equal(e.status, 1);
     assert.match(e.stderr, /DataError: output .*ds already exists/);
     const i = hrm("data", "show", out, "999", "--no-picture");

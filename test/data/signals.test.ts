@@ -17,7 +17,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Start a build that writes ~300k examples (seconds), signal it mid-write, report how it ended. */
 async function interrupt(signal: NodeJS.Signals, out: string): Promise<{ code: number | null; killedBy: string | null; ms: number; stderr: string; sawTemp: boolean }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "data", "sudoku", "--train", csv, "--holdout", "100", "--num-aug", "100", "--out", out, "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "data", "sudoku", "--train", csv, "--holdout", "100", "--num-aug", "100", "--out", out, "--no-progress"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<{ code: number | null; killedBy: string | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, killedBy: sig })));
@@ -56,7 +56,7 @@ describe("signals during hrm data", () => {
     assert.match(left[0]!, /^ds-kill\.tmp-\d+$/);
     const small = join(tmp.dir, "small.csv");
     writeSudokuCsv(small, 5, 2);
-    const b = spawnSync(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "data", "sudoku", "--train", small, "--holdout", "1", "--out", out, "--quiet"], { encoding: "utf8" });
+    const b = spawnSync(process.execPath, [join(REPO_ROOT, "dist/src/cli/main.js"), "data", "sudoku", "--train", small, "--holdout", "1", "--out", out, "--no-progress"], { encoding: "utf8" });
     assert.equal(b.status, 0, b.stderr);
     assert.equal(b.stderr, `hrm data: removed ${join(tmp.dir, left[0]!)}, left by an interrupted build whose process is gone\n`);
     assert.deepEqual(readdirSync(tmp.dir).filter((n) => n.startsWith("ds-kill")), ["ds-kill"]);

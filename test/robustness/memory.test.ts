@@ -14,7 +14,7 @@ const probe = join(tmp.dir, "probe.mjs"); // preloaded: prints the peak RSS when
 writeFileSync(probe, 'import { writeSync } from "node:fs";\nprocess.on("exit", () => writeSync(2, `maxrss ${process.resourceUsage().maxRSS}\\n`));\n');
 
 function hrmRss(...args: string[]): { status: number | null; stderr: string; mb: number } {
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(probe).href, join(REPO_ROOT, "dist/src/cli/main.js"), ...args, "--quiet"], { encoding: "utf8", cwd: tmp.dir });
+  const r = spawnSync(process.execPath, ["--import", pathToFileURL(probe).href, join(REPO_ROOT, "dist/src/cli/main.js"), ...args, "--no-progress"], { encoding: "utf8", cwd: tmp.dir });
   const m = /maxrss (\d+)/.exec(r.stderr);
   assert.ok(m, r.stderr);
   return { status: r.status, stderr: r.stderr.replace(/maxrss \d+\n/, ""), mb: Number(m[1]) / 1024 };

@@ -6,6 +6,8 @@
 // retriesFactor * numAug augmentations (dihedral + colour map keeping 0) are tried, keeping those whose
 // whole augmented task is new; group = [original, augmentations]. Every augmented puzzle gets its own
 // identifier (1, 2, ... in order of first appearance; the same name in train and test shares it).
+// A task sending its test pairs to train lists its examples in the file's key order, as the official
+// builder iterates the task dict: tests first when the JSON has "test" before "train".
 // Serialisation: 30x30 canvas with EOS; in the train split every example but one random example per
 // puzzle gets a random translation (shared by its input and output); the test split stays at (0, 0).
 import { createHash } from "node:crypto";
@@ -135,7 +137,10 @@ function writeTask(sink: DatasetSink, ids: IdentifierListWriter, st: SourcedTask
   const { task } = st;
   const nDemo = task.train.length;
   const puzzleIds = group.map((v, k) => ids.idOf(k === 0 ? task.name : augmentedName(task.name, v.augmentation)));
-  group.forEach((v, k) => writePuzzle(sink.train, st.testToTest ? v.pairs.slice(0, nDemo) : v.pairs, puzzleIds[k]!, true, rng));
+  // official: examples in the task dict's order, so a file listing "test" first trains on its tests first
+  const trainPairs = (v: AugmentedTask): readonly ArcPair[] => st.testToTest ? v.pairs.slice(0, nDemo)
+    : task.testFirst ? [...v.pairs.slice(nDemo), ...v.pairs.slice(0, nDemo)] : v.pairs;
+  group.forEach((v, k) => writePuzzle(sink.train, trainPairs(v), puzzleIds[k]!, true, rng));
   sink.train.endGroup();
   if (st.testToTest) {
     group.forEach((v, k) => writePuzzle(sink.test, v.pairs.slice(nDemo), puzzleIds[k]!, false, rng));
@@ -156,6 +161,7 @@ export async function buildArcDataset(opts: ArcBuildOptions): Promise<BuildRepor
   const notes: string[] = [];
   const tasks = await loadTasks(opts.inputDirs, rng, counts);
   counts["tasks"] = tasks.length;
+  counts["tasksTestFirst"] = tasks.filter((st) => st.task.testFirst && !st.testToTest).length;
   let short = 0, minGroup = Infinity;
   let numIds = 0;
   const splits = await writeDataset(opts, ARC_VOCAB, async (sink) => {

@@ -22,6 +22,11 @@ export interface ArcTask {
   /** Demonstration pairs. */
   readonly train: readonly ArcPair[];
   readonly test: readonly ArcPair[];
+  /**
+   * The file lists "test" before "train" (39 ARC-AGI-1 training tasks do). The official builder keeps the
+   * JSON key order, so a puzzle whose test pairs are trained on lists them first.
+   */
+  readonly testFirst: boolean;
 }
 
 function parseGrid(v: unknown, where: string): Grid {
@@ -63,5 +68,6 @@ export function parseArcTask(json: unknown, name: string, file: string): ArcTask
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new DataError(`${file} (task ${name}): expected a JSON object with "train" and "test"`);
   const o = json as Record<string, unknown>;
   const where = `${file} (task ${name})`;
-  return { name, file, train: parsePairs(o["train"], "train", where), test: parsePairs(o["test"], "test", where) };
+  const keys = Object.keys(o); // JSON.parse keeps the file's order of (non-numeric) keys
+  return { name, file, train: parsePairs(o["train"], "train", where), test: parsePairs(o["test"], "test", where), testFirst: keys.indexOf("test") < keys.indexOf("train") };
 }
