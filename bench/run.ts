@@ -3,7 +3,7 @@
 // segment incl. the Q-target forward, backward, both optimizers) for the reference kernels (smaller batch:
 // they are ~1000x slower), native f32, native bf16, and PyTorch (Debian python3-torch; a straightforward
 // implementation of the same step, bench/torch_step.py) in f32 and bf16 at its best thread count; then
-// inference of Sudoku puzzles through 16 ACT segments at batch 1 and 64. Each configuration runs in a fresh
+// inference of Sudoku puzzles through 16 ACT segments at batch 1 and 64 (and PyTorch's batch 1). Each configuration runs in a fresh
 // process, so peak memory is its own.
 //   npm run bench -- [--batch 32] [--reps 3] [--torch-reps 2] [--reference-batch 1] [--no-torch] [--no-torch-bf16]
 //
@@ -84,8 +84,8 @@ function torchEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function torch(precision: string, threads: number, b: number, reps: number, warmup: number): Record<string, number> | null {
-  const r = spawnSync("/usr/bin/python3", ["bench/torch_step.py", "--precision", precision, "--threads", String(threads), "--reps", String(reps), "--warmup", String(warmup), "--batch", String(b)], { env: torchEnv(), encoding: "utf8" });
+function torch(precision: string, threads: number, b: number, reps: number, warmup: number, mode: "train" | "infer" = "train"): Record<string, number> | null {
+  const r = spawnSync("/usr/bin/python3", ["bench/torch_step.py", "--mode", mode, "--precision", precision, "--threads", String(threads), "--reps", String(reps), "--warmup", String(warmup), "--batch", String(b)], { env: torchEnv(), encoding: "utf8" });
   if (r.status !== 0) { console.error(`bench: PyTorch ${precision} ${threads} thread(s) failed: ${r.stderr.trim().split("\n").at(-1)}`); return null; }
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, number>;
 }
@@ -133,10 +133,30 @@ function benchHrm(): void {
   }
 
   log("inference: Sudoku puzzles through 16 ACT segments (eval mode)");
-  const inf = ["| inference, 16 segments | precision | batch 1 | batch 64 |", "|---|---|---|---|"];
+  const inf = ["| inference, 16 segments | precision | batch 1 | batch 64 | batch 1 vs PyTorch (same precision) |", "|---|---|---|---|---|"];
+  const infRows: { name: string; p: "f32" | "bf16"; one: number; many: number | null }[] = [];
   for (const [dtype, p] of [["float32", "f32"], ["bfloat16", "bf16"]] as const) {
     const one = hrm("native", dtype, 1, "infer", 3), many = hrm("native", dtype, 64, "infer", 1);
-    inf.push(`| hrm native | ${p} | ${(one["medianMs"]! / 1000).toFixed(2)} s | ${(many["medianMs"]! / 1000).toFixed(2)} s |`);
+    infRows.push({ name: "hrm native", p, one: one["medianMs"]!, many: many["medianMs"]! });
+  }
+  if (backend?.ok === true) {
+    // PyTorch's batch-1 inference (bench/torch_step.py --mode infer), the faster of 1 and 2 threads; bf16 only
+    // when its training row ran (without bf16 matrix units it is minutes per call)
+    for (const [dtype, p] of [["float32", "f32"], ["bfloat16", "bf16"]] as const) {
+      if (dtype === "bfloat16" && !o["torch-bf16"]) continue;
+      let best: number | null = null;
+      for (const threads of [1, 2]) {
+        log(`PyTorch inference ${dtype}, ${threads} thread(s), batch 1`);
+        const r = torch(dtype, threads, 1, 3, 1, "infer");
+        if (r !== null && (best === null || r["step_ms"]! < best)) best = r["step_ms"]!;
+      }
+      if (best !== null) infRows.push({ name: "PyTorch (best of 1/2 threads)", p, one: best, many: null });
+    }
+  }
+  for (const r of infRows) {
+    const t = infRows.find((x) => x.p === r.p && x.name.startsWith("PyTorch"));
+    const ratio = t !== undefined && r !== t ? `${(t.one / r.one).toFixed(2)}x faster` : "";
+    inf.push(`| ${r.name} | ${r.p} | ${(r.one / 1000).toFixed(2)} s | ${r.many !== null ? `${(r.many / 1000).toFixed(2)} s` : ""} | ${ratio} |`);
   }
   console.log(lines.join("\n"));
   console.log("");

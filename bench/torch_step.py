@@ -19,7 +19,10 @@ losses f64.
     /usr/bin/python3 bench/torch_step.py --precision float32 --threads 2 --reps 5 --warmup 2
     /usr/bin/python3 bench/torch_step.py --all            # float32 and bfloat16, 1 and 2 threads
 
-Prints one JSON line per run: {"precision", "threads", "step_ms" (median), "peak_rss_mb", ...}.
+    /usr/bin/python3 bench/torch_step.py --mode infer --batch 1   # one Sudoku through 16 eval segments
+
+Prints one JSON line per run: {"precision", "threads", "step_ms" (median), "peak_rss_mb", ...}; with --mode infer
+"step_ms" is one batch through the 16 segments (model.evaluate's loop: no_grad, every segment run, no halting).
 --all runs each configuration in a fresh process with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset and
 OMP_WAIT_POLICY=PASSIVE (they must be set before torch loads).
 
@@ -46,6 +49,8 @@ def parse_args():
     p.add_argument("--reps", type=int, default=5, help="timed steps (median reported)")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--mode", choices=["train", "infer"], default="train",
+                   help="train: one training step; infer: one batch of puzzles through halt_max (16) eval segments")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--all", action="store_true", help="run float32/bfloat16 x 1/2 threads, one process each")
     p.add_argument("--blas-dir", default="/usr/lib/x86_64-linux-gnu/openblas-pthread",
@@ -109,10 +114,17 @@ def main():
         }
         return model.train_step(step, new)["loss"]
 
+    def infer_step(step):
+        inputs = torch.randint(1, 11, (B, S), generator=gen, dtype=torch.int32).long()
+        labels = torch.randint(2, 11, (B, S), generator=gen, dtype=torch.int32).long()
+        acc, _ = model.evaluate(inputs, labels, B)
+        return acc
+
+    run = infer_step if args.mode == "infer" else train_step
     times = []
     for step in range(1, args.warmup + args.reps + 1):
         t0 = time.perf_counter()
-        loss = train_step(step)
+        loss = run(step)
         dt = time.perf_counter() - t0
         if step > args.warmup:
             times.append(dt)
@@ -120,7 +132,7 @@ def main():
             sys.exit(f"torch_step: non-finite loss {loss} at step {step}")
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({
-        "precision": args.precision, "threads": args.threads, "step_ms": round(statistics.median(times) * 1e3, 1),
+        "mode": args.mode, "precision": args.precision, "threads": args.threads, "step_ms": round(statistics.median(times) * 1e3, 1),
         "peak_rss_mb": round(peak_rss_mb, 1), "reps": args.reps, "warmup": args.warmup, "batch": B,
         "min_ms": round(min(times) * 1e3, 1), "torch": torch.__version__, "loss": round(loss, 4),
         "blas": mapped_blas(),
