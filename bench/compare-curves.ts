@@ -1,6 +1,6 @@
-// Held-out learning curves of several runs side by side (against wall-clock minutes and optimizer steps;
-// the chart of src/viz/charts/compare-curves.ts), from this port's metrics.jsonl (its "eval" lines) or
-// bench/torch_train.py's JSON lines.
+// Learning curves of several runs side by side (against wall-clock minutes and optimizer steps; the chart
+// of src/viz/charts/compare-curves.ts), from this port's metrics.jsonl (its "eval" lines) or
+// bench/torch_train.py's JSON lines. --split names the split the runs evaluated on (held-out or validation).
 //   node dist/bench/compare-curves.js --out curves.png "hrm=runs/a/metrics.jsonl" "PyTorch=torch.jsonl"
 import { readFileSync } from "node:fs";
 import { parseArgs } from "../src/cli/args.js";
@@ -36,7 +36,8 @@ export function readEvalPoints(path: string): EvalPoint[] {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = parseArgs(process.argv.slice(2), {
     out: { kind: "string", help: "picture path (.png; an .svg is written next to it)", default: "curves-compare.png" },
-    title: { kind: "string", help: "chart title", default: "held-out accuracy of each run" },
+    title: { kind: "string", help: "chart title (default: \"<split> accuracy of each run\")" },
+    split: { kind: "string", help: "the evaluation split, in the axis titles: held-out (a test split) or e.g. validation", default: "held-out" },
   });
   const runs = args.positionals.map((spec) => {
     const eq = spec.indexOf("=");
@@ -45,7 +46,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   if (runs.length === 0) throw new Error("give at least one NAME=PATH");
   const out = args.options["out"] as string;
-  await writeChart(out.replace(/\.png$/, ""), compareCurvesSpec(runs, args.options["title"] as string));
+  await writeChart(out.replace(/\.png$/, ""), compareCurvesSpec(runs, args.options["title"] as string | undefined, args.options["split"] as string));
   for (const r of runs) {
     const last = r.points.at(-1)!;
     console.log(`${r.name}: ${r.points.length} evaluations; last at step ${last.step}, ${last.minutes.toFixed(1)} min: accuracy ${last.accuracy.toFixed(4)}, exact ${last.exact.toFixed(4)}`);

@@ -40,32 +40,12 @@ struct Avx2 {
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V div(V a, V b) { return _mm256_div_ps(a, b); }
   static V max(V a, V b) { return _mm256_max_ps(a, b); }
-  /**
-   * exp(x) for x ≤ 0 (scores minus their row max): common.h's Cephes polynomial with FMA and round-to-nearest
-   * range reduction, one 2^n factor (n ≥ −124); 0 below −86 (and for −inf), NaN stays NaN.
-   */
-  static V expNeg(V x) {
-    const V lo = set1(-86.f);
-    const V xc = _mm256_max_ps(lo, x);  // max returns its second operand when one is NaN
-    const V n = _mm256_round_ps(mul(xc, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    V r = _mm256_fnmadd_ps(n, set1(0.693359375f), xc);
-    r = _mm256_fnmadd_ps(n, set1(-2.12194440e-4f), r);
-    V p = set1(1.9875691500E-4f);
-    p = fma(p, r, set1(1.3981999507E-3f));
-    p = fma(p, r, set1(8.3334519073E-3f));
-    p = fma(p, r, set1(4.1665795894E-2f));
-    p = fma(p, r, set1(1.6666665459E-1f));
-    p = fma(p, r, set1(5.0000001201E-1f));
-    p = fma(p, mul(r, r), add(r, set1(1.f)));
-    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), mul(p, _mm256_castsi256_ps(e)));
+  static V roundNearest(V x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V pow2(V n) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
   }
-  static float hmax(V v) { return hmax8((v8f)v); }
-  static double hsum(V v) {
-    double s = 0;
-    for (int i = 0; i < 8; i++) s += v[i];
-    return s;
-  }
+  static V zeroBelow(V x, V lo, V y) { return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), y); }
+  static V expNeg(V x) { return attn::expNegFma<Avx2>(x); }
 };
 using Base = Avx2;
 constexpr const char* kBaseName = "avx2";
@@ -87,12 +67,6 @@ struct Vec8 {
   static V div(V a, V b) { return a / b; }
   static V max(V a, V b) { return b > a ? b : a; }
   static V expNeg(V x) { return exp8(x); }
-  static float hmax(V v) { return hmax8(v); }
-  static double hsum(V v) {
-    double s = 0;
-    for (int i = 0; i < 8; i++) s += v[i];
-    return s;
-  }
 };
 using Base = Vec8;
 constexpr const char* kBaseName = "vec8";

@@ -37,38 +37,12 @@ struct Avx512 {
   static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V div(V a, V b) { return _mm512_div_ps(a, b); }
   static V max(V a, V b) { return _mm512_max_ps(a, b); }
-  static float hmax(V v) {
-    float t[16];
-    _mm512_storeu_ps(t, v);
-    float m = t[0];
-    for (int i = 1; i < 16; i++) m = t[i] > m ? t[i] : m;
-    return m;
+  static V roundNearest(V x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V pow2(V n) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
   }
-  static double hsum(V v) {
-    float t[16];
-    _mm512_storeu_ps(t, v);
-    double s = 0;
-    for (int i = 0; i < 16; i++) s += t[i];
-    return s;
-  }
-  /** exp(x) for x ≤ 0: as Avx2::expNeg in attention.cc, on 16 lanes. */
-  static V expNeg(V x) {
-    const V lo = set1(-86.f);
-    const V xc = _mm512_max_ps(lo, x);  // max returns its second operand when one is NaN
-    const V n = _mm512_roundscale_ps(mul(xc, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    V r = _mm512_fnmadd_ps(n, set1(0.693359375f), xc);
-    r = _mm512_fnmadd_ps(n, set1(-2.12194440e-4f), r);
-    V p = set1(1.9875691500E-4f);
-    p = fma(p, r, set1(1.3981999507E-3f));
-    p = fma(p, r, set1(8.3334519073E-3f));
-    p = fma(p, r, set1(4.1665795894E-2f));
-    p = fma(p, r, set1(1.6666665459E-1f));
-    p = fma(p, r, set1(5.0000001201E-1f));
-    p = fma(p, mul(r, r), add(r, set1(1.f)));
-    const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-    const V y = mul(p, _mm512_castsi512_ps(e));
-    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), y);  // 0 below lo; NaN (unordered) kept
-  }
+  static V zeroBelow(V x, V lo, V y) { return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), y); }
+  static V expNeg(V x) { return expNegFma<Avx512>(x); }
 };
 
 }  // namespace

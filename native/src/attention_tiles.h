@@ -2,7 +2,8 @@
 // instantiated per ISA (attention.cc: AVX2 or portable 8-wide; attention_avx512.cc: AVX-512). X is a traits
 // type local to its translation unit (so every instantiation has internal linkage, see attention_fused.h):
 // V the vector, W its lanes, MRB the row count of the P·V-style tiles, and zero/set1/load/store/bcast/fma/
-// add/sub/mul/div/max/expNeg/hmax/hsum. Self-contained: no standard library, no common.h.
+// add/sub/mul/div/max/expNeg (the x86 ISAs' expNeg is expNegFma below, over their roundNearest/pow2/
+// zeroBelow). Self-contained: no standard library, no common.h.
 //
 // Per (batch, head) and block of query rows, on copies of Q, K and V packed for the tiles:
 //   forward:  S = scale·Q·Kᵀ for the block ([rows, T], in cache), E = exp(S − rowmax), O = (E·V) / rowsum(E);
@@ -22,6 +23,51 @@ constexpr long kTileRows = 6;
 
 static inline long roundUp(long x, long m) { return (x + m - 1) / m * m; }
 static inline long minOf(long a, long b) { return a < b ? a : b; }
+
+/** The largest lane (a NaN lane is skipped unless it is lane 0, as common.h's hmax8). */
+template <class X>
+inline float hmax(typename X::V v) {
+  float t[X::W];
+  X::store(t, v);
+  float m = t[0];
+  for (int i = 1; i < X::W; i++) m = t[i] > m ? t[i] : m;
+  return m;
+}
+
+/** The sum of the lanes, in double, lane 0 first. */
+template <class X>
+inline double hsum(typename X::V v) {
+  float t[X::W];
+  X::store(t, v);
+  double s = 0;
+  for (int i = 0; i < X::W; i++) s += t[i];
+  return s;
+}
+
+/**
+ * exp(x) for x ≤ 0 (scores minus their row max), one polynomial for every FMA instruction set: common.h's
+ * Cephes expf with FMA and round-to-nearest range reduction, one 2^n factor (n ≥ −124); 0 below −86 (and
+ * for −inf), NaN stays NaN. X adds roundNearest (to the nearest integer, ties to even), pow2 (2^n for an
+ * integral n, built in the exponent bits) and zeroBelow(x, lo, y) (0 where x < lo, else y; NaN x keeps y).
+ */
+template <class X>
+inline typename X::V expNegFma(typename X::V x) {
+  using V = typename X::V;
+  const V lo = X::set1(-86.f);
+  const V xc = X::max(lo, x);  // max returns its second operand when one is NaN
+  const V n = X::roundNearest(X::mul(xc, X::set1(1.44269504088896341f)));
+  // r = x − n·ln2 with ln2 in two parts (Cody–Waite); fma(n, −c, r) is fnmadd(n, c, r) bit for bit
+  V r = X::fma(n, X::set1(-0.693359375f), xc);
+  r = X::fma(n, X::set1(2.12194440e-4f), r);
+  V p = X::set1(1.9875691500E-4f);
+  p = X::fma(p, r, X::set1(1.3981999507E-3f));
+  p = X::fma(p, r, X::set1(8.3334519073E-3f));
+  p = X::fma(p, r, X::set1(4.1665795894E-2f));
+  p = X::fma(p, r, X::set1(1.6666665459E-1f));
+  p = X::fma(p, r, X::set1(5.0000001201E-1f));
+  p = X::fma(p, X::mul(r, r), X::add(r, X::set1(1.f)));
+  return X::zeroBelow(x, lo, X::mul(p, X::pow2(n)));
+}
 
 /** dst[i, 0:HDp] = src[i·ld + 0:HD] for i < n; zeros in columns [HD, HDp) and rows [n, rows). */
 static inline void packRows(float* dst, const float* src, long ld, long n, long rows, long HD, long HDp) {
@@ -157,7 +203,7 @@ inline void expRow(float* s, long T, long Tp, float* st) {
   V vm = X::set1(-__builtin_inff());
   long j = 0;
   for (; j + X::W <= T; j += X::W) vm = X::max(vm, X::load(s + j));
-  float m = X::hmax(vm);
+  float m = hmax<X>(vm);
   for (; j < T; j++) m = s[j] > m ? s[j] : m;
   for (j = T; j < Tp; j++) s[j] = -__builtin_inff();  // exp -> 0
   const V vmax = X::set1(m);
@@ -168,7 +214,7 @@ inline void expRow(float* s, long T, long Tp, float* st) {
     vs = X::add(vs, e);
   }
   st[0] = m;
-  st[1] = static_cast<float>(X::hsum(vs));
+  st[1] = static_cast<float>(hsum<X>(vs));
 }
 
 /**
@@ -189,7 +235,7 @@ inline void gradScoresRow(float* ds, const float* p, long Tp, float scale) {
   using V = typename X::V;
   V acc = X::zero();
   for (long j = 0; j < Tp; j += X::W) acc = X::add(acc, X::mul(X::load(p + j), X::load(ds + j)));
-  const V rowDot = X::set1(static_cast<float>(X::hsum(acc))), vs = X::set1(scale);
+  const V rowDot = X::set1(static_cast<float>(hsum<X>(acc))), vs = X::set1(scale);
   for (long j = 0; j < Tp; j += X::W)
     X::store(ds + j, X::mul(X::mul(X::load(p + j), X::sub(X::load(ds + j), rowDot)), vs));
 }

@@ -112,21 +112,19 @@ def exploration_draws(record=None, replay=None):
     orig_rand, orig_randint = torch.rand_like, torch.randint_like
     seen = {"rand": 0, "randint": 0}
 
-    def rand_like(*args, **kwargs):
-        seen["rand"] += 1
-        r = replay["rand"].clone() if replay is not None else orig_rand(*args, **kwargs)
-        if record is not None:
-            record["rand"] = r.clone()
-        return r
+    def recorder(kind, draw):
+        """Stand-in for `draw` (torch.rand_like or torch.randint_like) that counts, replays and records as `kind`."""
 
-    def randint_like(*args, **kwargs):
-        seen["randint"] += 1
-        r = replay["randint"].clone() if replay is not None else orig_randint(*args, **kwargs)
-        if record is not None:
-            record["randint"] = r.clone()
-        return r
+        def drawn(*args, **kwargs):
+            seen[kind] += 1
+            r = replay[kind].clone() if replay is not None else draw(*args, **kwargs)
+            if record is not None:
+                record[kind] = r.clone()
+            return r
 
-    torch.rand_like, torch.randint_like = rand_like, randint_like
+        return drawn
+
+    torch.rand_like, torch.randint_like = recorder("rand", orig_rand), recorder("randint", orig_randint)
     try:
         yield seen
     finally:

@@ -9,6 +9,7 @@ import { formatHelp, parseArgs } from "./args.js";
 import type { Specs } from "./args.js";
 import type { Command } from "./command.js";
 import { kernelsFromOption, kernelOptionSpec } from "./kernels-option.js";
+import { jsonOptionSpec, printJson } from "./output-options.js";
 
 const specs = {
   kernels: kernelOptionSpec,
@@ -17,7 +18,7 @@ const specs = {
   "forward-dtype": { kind: "string", help: "run the model in float32 or bfloat16 (default: the folder's)" },
   replay: { kind: "string", help: "chained (each call from our previous carry) or per_call (each call t ≥ 2 from the golden carry of call t-1); default: the folder's recommended_replay" },
   verbose: { kind: "boolean", help: "list every tensor, not only failures", default: false },
-  json: { kind: "boolean", help: "print the results as JSON", default: false },
+  json: jsonOptionSpec,
 } satisfies Specs;
 
 function replayOption(v: unknown): { replay?: Replay } {
@@ -50,7 +51,7 @@ export const command: Command = {
     });
     const seconds = (performance.now() - t0) / 1000;
     if (args.options["json"]) {
-      console.log(JSON.stringify({ folder: report.folder, family: report.family, replay: report.replay, kernels: kernels.name, seconds, passed: report.passed, failed: report.failed, results: report.results }, null, 1));
+      printJson({ folder: report.folder, family: report.family, replay: report.replay, kernels: kernels.name, seconds, passed: report.passed, failed: report.failed, results: report.results });
     } else {
       console.log(`golden folder: ${report.folder} (${report.family.toUpperCase()}, ${report.replay} replay, kernels: ${kernels.name}, ${seconds.toFixed(1)} s)\n`);
       console.log(formatReport(report, args.options["verbose"]));

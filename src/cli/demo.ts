@@ -18,9 +18,11 @@ import { loadCheckpointModel } from "../io/checkpoint-model-node.js";
 import { mergeConfig, parseTrainConfig } from "../train/config.js";
 import { presetConfig } from "../train/presets.js";
 import { trainRun } from "../train/trainer.js";
+import type { TrainSummary } from "../train/trainer.js";
 import { presetNames } from "../train/presets.js";
 import { openDatasetSplit } from "../data/split-reader.js";
 import { evaluateSplit } from "../eval/evaluate.js";
+import type { EvalResult } from "../eval/evaluate.js";
 import { UsageError } from "../engine/errors.js";
 
 /** Steps between the demo's evaluations on 100 held-out puzzles (the curve) and its checkpoints. */
@@ -56,6 +58,22 @@ function generate(n: number, blanks: number, rng: Rng, label: string, progress: 
   }
   bar.finish();
   return out;
+}
+
+/**
+ * The run part of the demo's --json object: the trainer's summary with its latest periodic evaluation
+ * (DEMO_EVAL_EVERY steps, on up to 100 held-out puzzles; null before the first), the accuracy so far when
+ * the demo is interrupted.
+ */
+export function demoTrainJson(
+  s: Pick<TrainSummary, "runDir" | "steps" | "seconds" | "checkpoint"> & { readonly lastEval: Pick<EvalResult, "count" | "metrics"> | null },
+  curves: string,
+): Record<string, unknown> {
+  const e = s.lastEval;
+  return {
+    run_dir: s.runDir, steps: s.steps, seconds: s.seconds, checkpoint: s.checkpoint, curves,
+    last_eval: e === null ? null : { count: e.count, exact_accuracy: e.metrics["exact_accuracy"] ?? 0, accuracy: e.metrics["accuracy"] ?? 0 },
+  };
 }
 
 export const command: Command = {
@@ -105,7 +123,11 @@ export const command: Command = {
     } finally {
       stop.uninstall();
     }
+    const data = { dir: join(out, "data"), train_puzzles: train.length, test_puzzles: test.length, train_examples: report.splits.train.examples, test_examples: report.splits.test.examples, seconds: report.seconds };
+    const trainJson = demoTrainJson(summary, join(out, "run", "curves.png"));
     if (summary.interrupted) {
+      // what it had: the data and the run so far (no held-out evaluation or solve); exit code of the signal
+      if (o["json"]) printJson({ out, preset, kernels: kernels.name, seed, minutes: (Date.now() - started) / 60000, interrupted: true, data, train: trainJson });
       console.error(`hrm demo: interrupted (${stop.received ?? "aborted"}) after step ${summary.steps}; checkpoint ${summary.checkpoint ?? "none"}; ` +
         "`hrm demo` starts over when run again");
       return stop.exitCode;
@@ -132,9 +154,7 @@ export const command: Command = {
     const minutes = (Date.now() - started) / 60000;
     if (o["json"]) {
       printJson({
-        out, preset, kernels: kernels.name, seed, minutes,
-        data: { dir: join(out, "data"), train_puzzles: train.length, test_puzzles: test.length, train_examples: report.splits.train.examples, test_examples: report.splits.test.examples, seconds: report.seconds },
-        train: { run_dir: summary.runDir, steps: summary.steps, seconds: summary.seconds, checkpoint: summary.checkpoint, curves: join(out, "run", "curves.png") },
+        out, preset, kernels: kernels.name, seed, minutes, interrupted: false, data, train: trainJson,
         held_out: { count: final.count, exact_accuracy: m["exact_accuracy"] ?? 0, accuracy: m["accuracy"] ?? 0, seconds: final.seconds },
         solve: { index: pick, puzzle, segments: result.segments.length, solved: last.exact ?? false, cell_accuracy: last.accuracy ?? null },
       });

@@ -22,10 +22,10 @@ import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
 import { cliProgressBar, jsonOptionSpec, progressOptionSpec } from "./output-options.js";
+import { ttaTaskOf, ttaViewsFromOption } from "./tta-option.js";
 import type { Ctx } from "../engine/context.js";
 import type { OpenSplit } from "../data/split-reader.js";
-import { MAZE_VIEW_ORDER, mazeTta } from "../eval/maze-tta.js";
-import { sudokuTta } from "../eval/sudoku-tta.js";
+import { mazeTta } from "../eval/maze-tta.js";
 import type { TtaTask } from "../eval/tta.js";
 import { solveWithTta } from "../eval/tta.js";
 import { IGNORE_LABEL_ID } from "../losses/stablemax-ce.js";
@@ -78,18 +78,8 @@ export interface TtaSummary {
   readonly seconds_per_puzzle: number;
 }
 
-/** The TTA task of a model's dataset: Sudoku (seq_len 81, vocab 11) or a maze (square seq_len, vocab 6). */
-function ttaTaskOf(model: ReasoningModel): TtaTask<unknown> {
-  for (const task of [sudokuTta, mazeTta] as TtaTask<unknown>[]) if (task.modelProblem(model) === null) return task;
-  throw new UsageError(`--tta is for Sudoku (seq_len 81, vocab 11) and maze (square seq_len, vocab 6) datasets; this one has seq_len ${model.config.seq_len}, vocab_size ${model.config.vocab_size}`);
-}
-
 /** The first `count` examples of a Sudoku or maze split solved with K verified views each (src/eval/tta.ts). */
-function runTta(ctx: Ctx, model: ReasoningModel, split: OpenSplit, count: number, views: number, segments: number | undefined, batchSize: number, progress: boolean): TtaSummary {
-  if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
-  if (segments !== undefined && !(Number.isInteger(segments) && segments >= 1)) throw new UsageError(`--segments must be a positive integer, got ${segments}`);
-  const task = ttaTaskOf(model);
-  if (task === mazeTta && views > MAZE_VIEW_ORDER.length) throw new UsageError(`--tta for mazes takes at most ${MAZE_VIEW_ORDER.length} views (the dihedral symmetries), got ${views}`);
+function runTta(ctx: Ctx, model: ReasoningModel, task: TtaTask<unknown>, split: OpenSplit, count: number, views: number, segments: number | undefined, batchSize: number, progress: boolean): TtaSummary {
   const S = model.config.seq_len;
   const inputs = new Int32Array(count * S), labels = new Int32Array(count * S);
   let n = 0;
@@ -153,6 +143,11 @@ export const command: Command = {
       if (meta.num_puzzle_identifiers > model.config.num_puzzle_identifiers) {
         throw new UsageError(`dataset ${data} has ${meta.num_puzzle_identifiers} puzzle identifiers; the checkpoint's puzzle embedding has ${model.config.num_puzzle_identifiers} rows (was it trained on this dataset?)`);
       }
+      // --tta and --segments are checked before the evaluation runs
+      const segments = o["segments"];
+      if (segments !== undefined && !(Number.isInteger(segments) && segments >= 1)) throw new UsageError(`--segments must be a positive integer, got ${segments}`);
+      const ttaTask = o["tta"] > 1 || segments !== undefined ? ttaTaskOf(model) : null;
+      const views = ttaViewsFromOption(o["tta"], ttaTask === mazeTta);
       const identifiers = existsSync(join(data, "identifiers.json")) ? readIdentifiers(data) : [];
       const voter = hasAugmentedNames(identifiers) ? new ArcVoter() : null;
       const onFinalSegment = voter === null ? undefined : (f: FinalSegment): void => {
@@ -178,7 +173,7 @@ export const command: Command = {
         batchSize, lossType, maxExamples, onBatch: (done) => bar.update(done), ...(onFinalSegment ? { onFinalSegment } : {}),
       });
       bar.finish();
-      const tta = o["tta"] > 1 || o["segments"] !== undefined ? runTta(makeCtx(kernels), model, opened, wanted, o["tta"], o["segments"], batchSize, o["progress"]) : null;
+      const tta = ttaTask !== null ? runTta(makeCtx(kernels), model, ttaTask, opened, wanted, views, segments, batchSize, o["progress"]) : null;
       const vote = voter?.finish() ?? null;
       if (vote !== null) writeFileAtomicSync(o["submission"], JSON.stringify(vote.submission) + "\n");
       if (o["json"]) {

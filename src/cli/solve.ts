@@ -22,7 +22,8 @@ import type { Specs } from "./args.js";
 import { kernelOptionSpec, kernelsFromOption } from "./kernels-option.js";
 import { weightsFromOption, weightsOptionSpec } from "./weights-option.js";
 import type { Command } from "./command.js";
-import { MAZE_VIEW_ORDER, solveMazeTta } from "../eval/maze-tta.js";
+import { ttaViewsFromOption } from "./tta-option.js";
+import { solveMazeTta } from "../eval/maze-tta.js";
 import { solveSudokuTta } from "../eval/sudoku-tta.js";
 
 const specs = {
@@ -156,6 +157,8 @@ export const command: Command = {
     if (maxSegments !== undefined && !(Number.isInteger(maxSegments) && maxSegments >= 1 && maxSegments <= MAX_SEGMENTS)) {
       throw new UsageError(`--max-segments must be an integer from 1 to ${MAX_SEGMENTS}, got ${maxSegments}`);
     }
+    const views = ttaViewsFromOption(o["tta"], tasks[0] === "maze");
+    if (views > 1 && tasks[0] === "arc") throw new UsageError("--tta is for Sudoku (--sudoku) and mazes (--maze)");
     const kernels = kernelsFromOption(o["kernels"]);
     const model = loadCheckpointModel(o["checkpoint"], weightsFromOption(o["weights"]));
     if (maxSegments === undefined && model.config.halt_max_steps > MAX_SEGMENTS) {
@@ -166,10 +169,6 @@ export const command: Command = {
       : await prepareArc(model, o["arc"]!, o["test-index"], o["data"], o["puzzle-id"]);
     const input: SolveInput = o["puzzle-id"] !== undefined ? { ...prep.input, puzzleIdentifier: o["puzzle-id"] } : prep.input;
     const result: SolveResult = solvePuzzle(makeCtx(kernels), model, input, { halting: halting as Halting, ...(maxSegments !== undefined ? { maxSegments } : {}) });
-    const views = o["tta"];
-    if (!(Number.isInteger(views) && views >= 1)) throw new UsageError(`--tta must be a positive integer, got ${views}`);
-    if (views > 1 && prep.kind === "arc") throw new UsageError("--tta is for Sudoku (--sudoku) and mazes (--maze)");
-    if (views > 1 && prep.kind === "maze" && views > MAZE_VIEW_ORDER.length) throw new UsageError(`--tta for mazes takes at most ${MAZE_VIEW_ORDER.length} views (the dihedral symmetries), got ${views}`);
     const ttaOpts = { views, batchSize: views, ...(maxSegments !== undefined ? { segments: maxSegments } : {}) };
     const tta = views <= 1 ? null : prep.kind === "maze" ? solveMazeTta(makeCtx(kernels), model, input.inputs, ttaOpts) : solveSudokuTta(makeCtx(kernels), model, input.inputs, ttaOpts);
     const ttaJson = tta === null ? {} : { tta: { views, verified: tta.verified[0] === 1, chosen_view: tta.chosenView[0], final: Array.from(tta.predictions), final_decoded: prep.decode(tta.predictions), verdict: prep.verdict(tta.predictions) } };

@@ -12,7 +12,7 @@ import type { Command } from "./command.js";
 import { expectFile } from "./paths.js";
 import { clipText } from "../util/message-text.js";
 import { onStopSignal } from "./stop-signal.js";
-import { jsonOptionSpec, progressOptionSpec } from "./output-options.js";
+import { jsonOptionSpec, printJson, progressOptionSpec } from "./output-options.js";
 
 const specs = {
   preset: { kind: "string", help: `start from a preset: ${presetNames.join(", ")}` },
@@ -84,7 +84,7 @@ export const command: Command = {
       stop.uninstall();
     }
     const json = args.options["json"];
-    if (json) console.log(JSON.stringify(summary, null, 1));
+    if (json) printJson(summary);
     if (summary.interrupted) {
       console.error(summary.checkpoint === null
         ? `hrm train: interrupted (${stop.received ?? "aborted"}) before the first step; nothing to resume: run the same command again`

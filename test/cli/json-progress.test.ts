@@ -1,13 +1,16 @@
 // The options every command shares: --help on every command and subcommand (exit 0), --json (stdout is
 // exactly one JSON object saying what was done), --progress/--no-progress (no bar on stderr with the
 // latter; `hrm data --quiet` is its deprecated alias), `hrm --help` listing each command's summary, and
-// `hrm train --kernels` setting the config's kernels key.
+// `hrm train --kernels` setting the config's kernels key. An interrupted `hrm demo --json` still prints its
+// object (interrupted: true, the run so far) and exits 130.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { commands } from "../../src/cli/commands.js";
-import { finishedTinyRun, hrm } from "../train/tiny-run.js";
+import { demoTrainJson } from "../../src/cli/demo.js";
+import { CLI, finishedTinyRun, hrm } from "../train/tiny-run.js";
 import type { FinishedRun, Spawned } from "../train/tiny-run.js";
 
 let run: FinishedRun;
@@ -86,8 +89,7 @@ test("hrm train --kernels sets the config's kernels key; a bad name is one line,
 
   const fresh = join(run.dir, "train-json");
   const r = hrm(["train", "--config", cfg, `run_dir=${fresh}`, "max_steps=2", "--kernels", "reference", "--json", "--no-progress"]);
-  const summary = JSON.parse(r.stdout) as { steps: number; checkpoint: string; runDir: string };
-  assert.equal(r.status, 0, r.stderr);
+  const summary = json(r) as { steps: number; checkpoint: string; runDir: string };
   assert.deepEqual([summary.steps, summary.runDir], [2, fresh]);
   assert.doesNotMatch(r.stdout, /^trained /m, "the people's line stays off stdout");
   assert.doesNotMatch(r.stderr, BAR);
@@ -137,4 +139,34 @@ test("hrm demo --json: one object with the data, the run, the held-out accuracy 
   assert.equal(typeof d.solve.solved, "boolean");
   assert.doesNotMatch(r.stderr, BAR);
   assert.match(r.stderr, /\[4\/4\] solving held-out puzzle/, "people's text goes to stderr");
+});
+
+test("hrm demo --json stopped by SIGINT during training: exit 130 and its one JSON object, interrupted, with the run so far", async () => {
+  const out = join(run.dir, "demo-int");
+  const child = spawn(process.execPath, [CLI, "demo", "--out", out, "--minutes", "10", "--puzzles", "4", "--test-puzzles", "2", "--aug", "1", "--preset", "tiny", "--kernels", "reference", "--no-progress", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((res) => child.once("exit", (c) => res(c)));
+  const metrics = join(out, "run", "metrics.jsonl"), t0 = Date.now();
+  while (!(existsSync(metrics) && readFileSync(metrics, "utf8").includes("\n"))) { // a first step on record
+    assert.ok(Date.now() - t0 < 60_000, `the demo never completed a step: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill("SIGINT");
+  assert.equal(await exited, 130, stderr);
+  const d = json({ status: 0, signal: null, stdout, stderr }) as { interrupted: boolean; preset: string; data: { train_examples: number }; train: { steps: number; checkpoint: string; last_eval: unknown }; held_out?: unknown; solve?: unknown };
+  assert.equal(d.interrupted, true);
+  assert.deepEqual([d.preset, d.data.train_examples], ["tiny", 8]);
+  assert.ok(d.train.steps >= 1 && existsSync(join(d.train.checkpoint, "model.safetensors")), `steps ${d.train.steps}, checkpoint ${d.train.checkpoint}`);
+  assert.equal(d.train.last_eval, null, "no evaluation before step 100");
+  assert.deepEqual([d.held_out, d.solve], [undefined, undefined], "no held-out evaluation or solve after the signal");
+  assert.match(stderr.trimEnd().split("\n").at(-1)!, new RegExp(`^hrm demo: interrupted \\(SIGINT\\) after step ${d.train.steps}; checkpoint `));
+});
+
+test("the demo's run object carries the accuracy of its latest evaluation (null before the first)", () => {
+  const base = { runDir: "r", steps: 250, seconds: 12.5, checkpoint: "r/checkpoints/step_0000250" };
+  const j = demoTrainJson({ ...base, lastEval: { count: 100, metrics: { exact_accuracy: 0.25, accuracy: 0.875, steps: 3 } } }, "r/curves.png");
+  assert.deepEqual(j, { run_dir: "r", steps: 250, seconds: 12.5, checkpoint: "r/checkpoints/step_0000250", curves: "r/curves.png", last_eval: { count: 100, exact_accuracy: 0.25, accuracy: 0.875 } });
+  assert.equal(demoTrainJson({ ...base, lastEval: null }, "r/curves.png")["last_eval"], null);
 });

@@ -1,6 +1,7 @@
 // `hrm eval` end to end: on a Sudoku dataset its metrics equal evaluateSplit's (official metrics and the
 // per-segment table); on an ARC dataset built from two real evaluation tasks it votes over the augmented
-// copies and writes an ARC Prize submission with one entry per test input.
+// copies and writes an ARC Prize submission with one entry per test input; on a maze dataset --tta takes at
+// most the 8 dihedral views.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { buildArcDataset } from "../../src/data/arc/build.js";
 import { readMetadata } from "../../src/data/format.js";
+import { buildMazeDataset } from "../../src/data/maze/build.js";
 import { openDatasetSplit } from "../../src/data/split-reader.js";
 import { buildSudokuDataset } from "../../src/data/sudoku/build.js";
 import { makeCtx } from "../../src/engine/context.js";
@@ -80,4 +82,21 @@ test("hrm eval on an ARC dataset: votes over augmented copies, pass@K, submissio
       assert.ok(g.length >= 1 && g.every((row) => row.length === g[0]!.length && row.every((c) => Number.isInteger(c) && c >= 0 && c <= 9)));
     }
   }
+});
+
+test("hrm eval --tta on a maze dataset takes at most the 8 dihedral views: --tta 9 is a usage error before evaluating", async () => {
+  const data = join(tmp, "maze-data");
+  await buildMazeDataset({ outDir: data, seed: 3, writeSourceCsv: false, generate: { trainCount: 2, testCount: 2, size: 6, minPathLength: 4 } });
+  const dir = saveModel(join(tmp, "maze6-ckpt"), tinyModel({ seq_len: 36, vocab_size: 6 }));
+  const bad = cli(["--checkpoint", dir, "--data", data, "--tta", "9", "--json"]);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /--tta for mazes takes at most 8 views \(the dihedral symmetries\), got 9/);
+  assert.equal(bad.stdout, "", "refused before any result is printed");
+  const zero = cli(["--checkpoint", dir, "--data", data, "--tta", "0"]);
+  assert.equal(zero.status, 2);
+  assert.match(zero.stderr, /--tta must be a positive integer, got 0/);
+  const ok = cli(["--checkpoint", dir, "--data", data, "--tta", "8", "--json"]);
+  assert.equal(ok.status, 0, ok.stderr);
+  const j = JSON.parse(ok.stdout) as { count: number; tta: { views: number; puzzles: number } };
+  assert.deepEqual([j.count, j.tta.views, j.tta.puzzles], [2, 8, 2]);
 });

@@ -47,6 +47,15 @@ test("CLI: `hrm check-reference` prints the table and ends with 'N passed, 0 fai
   assert.match(r.stdout.trim().split("\n").at(-1)!, /^\d+ passed, 0 failed$/);
 });
 
+test("CLI --json: one line of JSON on stdout whose counts are the results'", () => {
+  const r = spawnSync(process.execPath, ["dist/src/cli/main.js", "check-reference", "test/golden/hrm-explore-b", "--json"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trimEnd().split("\n").length, 1, `one line of JSON expected, got:\n${r.stdout.slice(0, 300)}`);
+  const j = JSON.parse(r.stdout) as { family: string; passed: number; failed: number; results: Array<{ pass: boolean }> };
+  assert.deepEqual([j.family, j.failed, j.passed], ["hrm", 0, j.results.length]);
+  assert.ok(j.passed > 300, `${j.passed} tensors compared`);
+});
+
 test("a golden folder without config.json is a clear error (library and CLI)", () => {
   const dir = mkdtempSync(join(tmpdir(), "hrm-golden-"));
   assert.throws(() => checkReference(dir, { kernels: referenceKernels }), (e: unknown) => e instanceof ConfigError && /config\.json is missing/.test(e.message));

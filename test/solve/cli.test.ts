@@ -87,6 +87,13 @@ test("hrm solve --maze and --arc on matching checkpoints; mismatches and usage e
   r = cli(["--checkpoint", mazeDir, "--sudoku", PUZZLE]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--sudoku needs a model with seq_len 81 and vocab_size 11; this checkpoint has seq_len 16, vocab_size 6/);
+  r = cli(["--checkpoint", mazeDir, "--maze", mazeFile, "--tta", "9"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--tta for mazes takes at most 8 views \(the dihedral symmetries\), got 9/);
+  assert.equal(r.stdout, "", "refused before the plain trace is printed");
+  r = cli(["--checkpoint", mazeDir, "--maze", mazeFile, "--tta", "8", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { tta: { views: number } }).tta.views, 8);
   r = cli(["--checkpoint", sudokuDir, "--sudoku", PUZZLE, "--maze", mazeFile]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /exactly one of --sudoku, --maze, --arc/);

@@ -1,5 +1,6 @@
-// Held-out learning curves of several runs side by side: cell and exact accuracy against wall-clock
-// minutes and against optimizer steps, one colour per run (bench/compare-curves.ts reads the runs).
+// Learning curves of several runs side by side: cell and exact accuracy on an evaluation split (held-out by
+// default, or a validation split) against wall-clock minutes and against optimizer steps, one colour per
+// run (bench/compare-curves.ts reads the runs).
 import type { ChartSpec, LineRow } from "./line-panels.js";
 import { linePanelsSpec } from "./line-panels.js";
 
@@ -17,18 +18,22 @@ export interface CompareRun {
 }
 
 const PANELS = [
-  { title: "cell accuracy over time", xTitle: "wall-clock minutes", yTitle: "held-out cell accuracy (%)", x: (p: EvalPoint) => p.minutes, y: (p: EvalPoint) => p.accuracy },
-  { title: "exact accuracy over time", xTitle: "wall-clock minutes", yTitle: "held-out exact accuracy (%)", x: (p: EvalPoint) => p.minutes, y: (p: EvalPoint) => p.exact },
-  { title: "cell accuracy per step", xTitle: "optimizer step", yTitle: "held-out cell accuracy (%)", x: (p: EvalPoint) => p.step, y: (p: EvalPoint) => p.accuracy },
-  { title: "exact accuracy per step", xTitle: "optimizer step", yTitle: "held-out exact accuracy (%)", x: (p: EvalPoint) => p.step, y: (p: EvalPoint) => p.exact },
+  { title: "cell accuracy over time", xTitle: "wall-clock minutes", metric: "cell", x: (p: EvalPoint) => p.minutes, y: (p: EvalPoint) => p.accuracy },
+  { title: "exact accuracy over time", xTitle: "wall-clock minutes", metric: "exact", x: (p: EvalPoint) => p.minutes, y: (p: EvalPoint) => p.exact },
+  { title: "cell accuracy per step", xTitle: "optimizer step", metric: "cell", x: (p: EvalPoint) => p.step, y: (p: EvalPoint) => p.accuracy },
+  { title: "exact accuracy per step", xTitle: "optimizer step", metric: "exact", x: (p: EvalPoint) => p.step, y: (p: EvalPoint) => p.exact },
 ] as const;
 
-export function compareCurvesSpec(runs: readonly CompareRun[], title = "held-out accuracy of each run"): ChartSpec {
+/**
+ * The chart of `runs`; `split` names the evaluation split in the y axis titles ("held-out cell accuracy (%)")
+ * and in the default title: "held-out" (a test split) or e.g. "validation" (carved from the training data).
+ */
+export function compareCurvesSpec(runs: readonly CompareRun[], title?: string, split = "held-out"): ChartSpec {
   const rows: LineRow[] = [];
   for (const panel of PANELS) for (const r of runs) for (const p of r.points) rows.push({ panel: panel.title, series: r.name, x: panel.x(p), y: 100 * panel.y(p) });
   return linePanelsSpec({
-    title,
-    panels: PANELS.map(({ title: t, xTitle, yTitle }) => ({ title: t, xTitle, yTitle, yZero: false })),
+    title: title ?? `${split} accuracy of each run`,
+    panels: PANELS.map(({ title: t, xTitle, metric }) => ({ title: t, xTitle, yTitle: `${split} ${metric} accuracy (%)`, yZero: false })),
     rows,
     seriesTitle: "run",
     seriesOrder: runs.map((r) => r.name),

@@ -1,5 +1,5 @@
 // The compare-curves chart: one colour per run in the given order, cell and exact accuracy in percent
-// against minutes and steps.
+// against minutes and steps, the evaluation split named in the axis titles (held-out by default).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compareCurvesSpec } from "../../../src/viz/charts/compare-curves.js";
@@ -22,4 +22,13 @@ test("compareCurvesSpec: rows per panel and run, percentages, legend order = run
 test("the rendered chart has the axis titles and run names", async () => {
   const svg = await chartSvg(compareCurvesSpec(runs));
   for (const t of ["wall-clock minutes", "optimizer step", "held-out cell accuracy (%)", "held-out exact accuracy (%)", "run", "hrm", "PyTorch"]) assert.ok(svg.includes(`>${t}</text>`), t);
+});
+
+test("a validation split is named as such in the axis titles and the default title; no \"held-out\" is left", async () => {
+  const svg = await chartSvg(compareCurvesSpec(runs, undefined, "validation"));
+  for (const t of ["validation cell accuracy (%)", "validation exact accuracy (%)", "validation accuracy of each run"]) assert.ok(svg.includes(`>${t}</text>`), t);
+  assert.ok(!svg.includes("held-out"));
+  const titled = JSON.stringify(compareCurvesSpec(runs, "mazes", "validation"));
+  assert.ok(titled.includes("\"mazes\"") && !titled.includes("accuracy of each run"));
+  assert.ok(JSON.stringify(compareCurvesSpec(runs)).includes("held-out accuracy of each run"), "held-out by default");
 });
