@@ -4,8 +4,11 @@
 // op(B) is [K,N]: stored [K,N] (strides N,1) or, if transB, [N,K] (strides 1,K). out is [M,N].
 // accumulate: a sum post-op (out = out + A·B), exact in f32 like the reference's out[o] + acc.
 // A batch (matmul_batch) is one 3-D primitive whose operands carry their batch strides (stride 0: the
-// operand is broadcast, as a weight shared by the batch); a batch summed into one out (strideOut 0, a
-// weight's gradient) is a loop of accumulating products, as is any batch oneDNN has no fast kernel for.
+// operand is broadcast, as a weight shared by the batch). A batch summed into one out (strideOut 0, a
+// weight's gradient) is, on one thread, a loop of accumulating products; on more, one batched product into
+// scratch and a parallel sum over the batch (a loop would open one parallel region per product, and each
+// region's barrier costs a time slice whenever the cores are shared). Any batch that oneDNN has only a
+// reference kernel for runs as the loop.
 //
 // bf16: A and B are rounded to bfloat16 (round to nearest even, as torch's .to(bfloat16)) and multiplied
 // with f32 accumulation. Where oneDNN has a bf16 matmul (AVX-512 BF16 / AMX), the rounded operands are
@@ -16,6 +19,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -247,6 +251,21 @@ void product(const Key& k, float* out, const float* a, const float* b, bool aRou
     run(e, ra, rb, out);
   }
 }
+
+/** out (+)= Σ_p items[p] over [count, n], summed in batch order as the loop of accumulating products would. */
+void sum_items(float* out, const float* items, long count, long n, bool accumulate) {
+  constexpr long kBlock = 2048;
+  const long blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(count) * n >= kParallelMin)
+  for (long blk = 0; blk < blocks; blk++) {
+    const long i0 = blk * kBlock, i1 = std::min(i0 + kBlock, n);
+    if (!accumulate) std::memcpy(out + i0, items + i0, sizeof(float) * (i1 - i0));
+    for (long p = accumulate ? 0 : 1; p < count; p++) {
+      const float* it = items + p * n;
+      for (long i = i0; i < i1; i++) out[i] += it[i];
+    }
+  }
+}
 }  // namespace
 
 void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
@@ -268,8 +287,18 @@ void matmul_batch(float* out, const float* a, const float* b, long M, long K, lo
              accumulate || (p > 0 && strideOut == 0), bf16, aRounded, bRounded);
   };
   if (count == 0 || M == 0 || N == 0) return;
-  if (count == 1 || K == 0 || strideOut == 0) return looped();  // a sum over the batch: accumulating products
-  const Key k{M, K, N, transA, transB, accumulate, bf16 ? dt::bf16 : dt::f32, Batch{count, strideA, strideB, strideOut}};
+  if (count == 1 || K == 0) return looped();
+  const dt type = bf16 ? dt::bf16 : dt::f32;
+  if (strideOut == 0) {  // a sum over the batch
+    const long mn = M * N;
+    const Key k{M, K, N, transA, transB, false, type, Batch{count, strideA, strideB, mn}};
+    if (num_threads() == 1 || lookup(k).looped) return looped();
+    float* items = scratch<float>(2, static_cast<size_t>(count) * mn);  // slots 0 and 1 hold bf16 operands
+    product(k, items, a, b, aRounded, bRounded);
+    sum_items(out, items, count, mn, accumulate);
+    return;
+  }
+  const Key k{M, K, N, transA, transB, accumulate, type, Batch{count, strideA, strideB, strideOut}};
   if (lookup(k).looped) return looped();
   product(k, out, a, b, aRounded, bRounded);
 }
