@@ -124,7 +124,7 @@ function countingKernels(k: Kernels): { kernels: Kernels; stats: KernelStats } {
     if (name === "matmul") {
       const d = a[3] as MatmulDims;
       stats.ms += dt;
-      stats.flops += 2 * d.M * d.K * d.N;
+      stats.flops += matmulFlops(d);
       stats.shapes.set(JSON.stringify(d), d);
     }
   };
@@ -133,12 +133,23 @@ function countingKernels(k: Kernels): { kernels: Kernels; stats: KernelStats } {
   return { kernels: kernels as unknown as Kernels, stats };
 }
 
+/** FLOPs of one matmul call: 2·M·K·N per product of its batch. */
+function matmulFlops(d: MatmulDims): number {
+  return 2 * d.M * d.K * d.N * (d.batch?.count ?? 1);
+}
+
+/** Elements an operand of `rows`·`cols` spans in a call (its batch stride times count − 1, plus one item). */
+function span(d: MatmulDims, rows: number, cols: number, stride: "strideA" | "strideB" | "strideOut"): number {
+  return d.batch === undefined || d.batch.count === 0 ? rows * cols : (d.batch.count - 1) * d.batch[stride] + rows * cols;
+}
+
 /** GFLOP/s of each recorded shape run alone (best of 5 after a warm-up), weighted by its FLOPs. */
 function isolatedRate(k: Kernels, shapes: Iterable<MatmulDims>): number {
   let flops = 0, ms = 0;
   for (const d of shapes) {
-    const a = new Float32Array(d.M * d.K).fill(0.01), b = new Float32Array(d.K * d.N).fill(0.02), out = new Float32Array(d.M * d.N);
-    flops += 2 * d.M * d.K * d.N;
+    const a = new Float32Array(span(d, d.M, d.K, "strideA")).fill(0.01), b = new Float32Array(span(d, d.K, d.N, "strideB")).fill(0.02);
+    const out = new Float32Array(span(d, d.M, d.N, "strideOut"));
+    flops += matmulFlops(d);
     ms += 1000 * bestSeconds(() => k.matmul(out, a, b, d), 5);
   }
   return flops / (ms * 1e6);

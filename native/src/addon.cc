@@ -107,7 +107,7 @@ class Args {
   }
 
  private:
-  static constexpr size_t kMax = 12;
+  static constexpr size_t kMax = 16;
   napi_env env_;
   const char* kernel_;
   size_t argc_;
@@ -186,10 +186,21 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     const long M = a.dim("M"), K = a.dim("K"), N = a.dim("N");
     const bool tA = a.flag("transA"), tB = a.flag("transB"), acc = a.flag("accumulate"), bf16 = a.flag("bf16");
     const bool aRounded = a.flag("aRounded"), bRounded = a.flag("bRounded");
-    a.need(out, double(M) * N, [&] { return std::string("M*N = " + s(M) + "*" + s(N)); });
-    a.need(A, double(M) * K, [&] { return std::string((tA ? "K*M = " + s(K) + "*" + s(M) : "M*K = " + s(M) + "*" + s(K))); });
-    a.need(B, double(K) * N, [&] { return std::string((tB ? "N*K = " + s(N) + "*" + s(K) : "K*N = " + s(K) + "*" + s(N))); });
-    hrm::matmul(out.p, A.p, B.p, M, K, N, tA, tB, acc, bf16, aRounded, bRounded);
+    // batch: count 0 is one product; else `count` products at these element strides (MatmulDims.batch)
+    const long count = a.dim("count"), sA = a.dim("strideA"), sB = a.dim("strideB"), sOut = a.dim("strideOut");
+    const double extra = count > 1 ? double(count - 1) : 0.0;
+    auto what = [&](const std::string& names, long r, long c, const char* stride, long sv) {
+      return count > 1 ? "(count-1)*" + std::string(stride) + " + " + names + " = " + s(count - 1) + "*" + s(sv) + " + " +
+                             s(r) + "*" + s(c)
+                       : names + " = " + s(r) + "*" + s(c);
+    };
+    a.need(out, extra * sOut + double(M) * N, [&] { return what("M*N", M, N, "strideOut", sOut); });
+    a.need(A, extra * sA + double(M) * K, [&] { return tA ? what("K*M", K, M, "strideA", sA) : what("M*K", M, K, "strideA", sA); });
+    a.need(B, extra * sB + double(K) * N, [&] { return tB ? what("N*K", N, K, "strideB", sB) : what("K*N", K, N, "strideB", sB); });
+    if (count == 0)
+      hrm::matmul(out.p, A.p, B.p, M, K, N, tA, tB, acc, bf16, aRounded, bRounded);
+    else
+      hrm::matmul_batch(out.p, A.p, B.p, M, K, N, tA, tB, acc, bf16, aRounded, bRounded, count, sA, sB, sOut);
   });
 }
 
@@ -197,13 +208,13 @@ napi_value RmsNormForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "rmsNormForward");
     auto out = a.f32("out"), rstd = a.f32("rstd"), x = a.f32("x");
-    const long rows = a.dim("rows"), D = a.dim("D");
+    const long rows = a.dim("rows"), D = a.dim("D"), inner = a.dim("inner");
     const double eps = a.number("eps");
-    auto rd = [&] { return std::string("rows*D = " + s(rows) + "*" + s(D)); };
-    a.need(out, double(rows) * D, rd);
-    a.need(x, double(rows) * D, rd);
-    a.need(rstd, double(rows), [&] { return std::string("rows = " + s(rows)); });
-    hrm::rms_norm_forward(out.p, rstd.p, x.p, rows, D, eps);
+    auto rd = [&] { return std::string("rows*D*inner = " + s(rows) + "*" + s(D) + "*" + s(inner)); };
+    a.need(out, double(rows) * D * inner, rd);
+    a.need(x, double(rows) * D * inner, rd);
+    a.need(rstd, double(rows) * inner, [&] { return std::string("rows*inner = " + s(rows) + "*" + s(inner)); });
+    hrm::rms_norm_forward(out.p, rstd.p, x.p, rows, D, inner, eps);
   });
 }
 
@@ -211,15 +222,15 @@ napi_value AddRmsNormForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "addRmsNormForward");
     auto out = a.f32("out"), rstd = a.f32("rstd"), A = a.f32("a"), B = a.f32("b");
-    const long rows = a.dim("rows"), D = a.dim("D");
+    const long rows = a.dim("rows"), D = a.dim("D"), inner = a.dim("inner");
     const double eps = a.number("eps");
     const bool roundSum = a.flag("roundSum");
-    auto rd = [&] { return std::string("rows*D = " + s(rows) + "*" + s(D)); };
-    a.need(out, double(rows) * D, rd);
-    a.need(A, double(rows) * D, rd);
-    a.need(B, double(rows) * D, rd);
-    a.need(rstd, double(rows), [&] { return std::string("rows = " + s(rows)); });
-    hrm::add_rms_norm_forward(out.p, rstd.p, A.p, B.p, rows, D, eps, roundSum);
+    auto rd = [&] { return std::string("rows*D*inner = " + s(rows) + "*" + s(D) + "*" + s(inner)); };
+    a.need(out, double(rows) * D * inner, rd);
+    a.need(A, double(rows) * D * inner, rd);
+    a.need(B, double(rows) * D * inner, rd);
+    a.need(rstd, double(rows) * inner, [&] { return std::string("rows*inner = " + s(rows) + "*" + s(inner)); });
+    hrm::add_rms_norm_forward(out.p, rstd.p, A.p, B.p, rows, D, inner, eps, roundSum);
   });
 }
 
@@ -227,11 +238,11 @@ napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args a(env, info, "rmsNormBackward");
     auto dX = a.f32("dX"), dOut = a.f32("dOut"), y = a.f32("y"), rstd = a.f32("rstd");
-    const long rows = a.dim("rows"), D = a.dim("D");
-    auto rd = [&] { return std::string("rows*D = " + s(rows) + "*" + s(D)); };
-    for (auto* b : {&dX, &dOut, &y}) a.need(*b, double(rows) * D, rd);
-    a.need(rstd, double(rows), [&] { return std::string("rows = " + s(rows)); });
-    hrm::rms_norm_backward(dX.p, dOut.p, y.p, rstd.p, rows, D);
+    const long rows = a.dim("rows"), D = a.dim("D"), inner = a.dim("inner");
+    auto rd = [&] { return std::string("rows*D*inner = " + s(rows) + "*" + s(D) + "*" + s(inner)); };
+    for (auto* b : {&dX, &dOut, &y}) a.need(*b, double(rows) * D * inner, rd);
+    a.need(rstd, double(rows) * inner, [&] { return std::string("rows*inner = " + s(rows) + "*" + s(inner)); });
+    hrm::rms_norm_backward(dX.p, dOut.p, y.p, rstd.p, rows, D, inner);
   });
 }
 

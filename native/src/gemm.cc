@@ -3,6 +3,12 @@
 // Layout: row-major. op(A) is [M,K]: stored [M,K] (strides K,1) or, if transA, [K,M] (strides 1,M).
 // op(B) is [K,N]: stored [K,N] (strides N,1) or, if transB, [N,K] (strides 1,K). out is [M,N].
 // accumulate: a sum post-op (out = out + A·B), exact in f32 like the reference's out[o] + acc.
+// A batch (matmul_batch) is one 3-D primitive whose operands carry their batch strides (stride 0: the
+// operand is broadcast, as a weight shared by the batch). A batch summed into one out (strideOut 0, a
+// weight's gradient) is, on one thread, a loop of accumulating products; on more, one batched product into
+// scratch and a parallel sum over the batch (a loop would open one parallel region per product, and each
+// region's barrier costs a time slice whenever the cores are shared). Any batch that oneDNN has only a
+// reference kernel for runs as the loop.
 //
 // bf16: A and B are rounded to bfloat16 (round to nearest even, as torch's .to(bfloat16)) and multiplied
 // with f32 accumulation. Where oneDNN has a bf16 matmul (AVX-512 BF16 / AMX), the rounded operands are
@@ -13,6 +19,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -32,17 +39,26 @@ dnnl::engine& cpu_engine() {
   return eng;
 }
 
+/** A batch of products: count 0 for a single 2-D product; a stride of 0 broadcasts that operand. */
+struct Batch {
+  long count = 0, sA = 0, sB = 0, sOut = 0;
+  bool operator==(const Batch& o) const { return count == o.count && sA == o.sA && sB == o.sB && sOut == o.sOut; }
+};
 struct Key {
   long M, K, N;
   bool tA, tB, acc;
   dt type;  // requested operand type: f32 or bf16
+  Batch batch;
   bool operator==(const Key& o) const {
-    return M == o.M && K == o.K && N == o.N && tA == o.tA && tB == o.tB && acc == o.acc && type == o.type;
+    return M == o.M && K == o.K && N == o.N && tA == o.tA && tB == o.tB && acc == o.acc && type == o.type &&
+           batch == o.batch;
   }
 };
 struct KeyHash {
   size_t operator()(const Key& k) const {
     size_t h = static_cast<size_t>(k.M) * 1000003u ^ static_cast<size_t>(k.K) * 10007u ^ static_cast<size_t>(k.N);
+    h ^= static_cast<size_t>(k.batch.count) * 7919u ^ static_cast<size_t>(k.batch.sA) * 104729u ^
+         static_cast<size_t>(k.batch.sB) * 1299709u ^ static_cast<size_t>(k.batch.sOut) * 15485863u;
     return h * 31u + (k.tA ? 1 : 0) + (k.tB ? 2 : 0) + (k.acc ? 4 : 0) + (static_cast<size_t>(k.type) << 3);
   }
 };
@@ -51,11 +67,25 @@ struct Entry {
   dnnl::memory a, b, c;
   unsigned generation;
   dt operands;  // what the primitive reads: bf16, or f32 (also for bf16 requests emulated in f32)
+  bool looped;  // a batch with only oneDNN's reference kernel: run as a loop of 2-D products instead
 };
 
 dnnl::memory::desc md(dt t, long rows, long cols, bool stored_transposed) {
   return dnnl::memory::desc({rows, cols}, t,
                             stored_transposed ? dnnl::memory::dims{1, rows} : dnnl::memory::dims{cols, 1});
+}
+
+/** [rows, cols] (stored transposed or not), or with a batch [count or 1 if broadcast, rows, cols] strided. */
+dnnl::memory::desc md(dt t, long rows, long cols, bool stored_transposed, long count, long stride) {
+  if (count == 0) return md(t, rows, cols, stored_transposed);
+  const long n = stride == 0 ? 1 : count, s = stride == 0 ? rows * cols : stride;
+  return dnnl::memory::desc({n, rows, cols}, t,
+                            stored_transposed ? dnnl::memory::dims{s, 1, rows} : dnnl::memory::dims{s, cols, 1});
+}
+
+/** Elements an operand spans: count-1 strides plus one [rows, cols] (just one for a broadcast or no batch). */
+size_t span(long rows, long cols, long count, long stride) {
+  return static_cast<size_t>(count > 1 ? (count - 1) * stride : 0) + static_cast<size_t>(rows) * cols;
 }
 
 bool native_bf16();
@@ -68,23 +98,40 @@ Entry make_entry(const Key& k) {
     po.append_sum(1.f);
     attr.set_post_ops(po);
   }
-  auto c_md = md(dt::f32, k.M, k.N, false);
+  const Batch& bt = k.batch;
+  auto c_md = md(dt::f32, k.M, k.N, false, bt.count, bt.sOut);
+  auto a_of = [&](dt t) { return md(t, k.M, k.K, k.tA, bt.count, bt.sA); };
+  auto b_of = [&](dt t) { return md(t, k.K, k.N, k.tB, bt.count, bt.sB); };
+  auto is_ref = [](const dnnl::matmul::primitive_desc& pd) {
+    return std::string(pd.impl_info_str()).find("ref") != std::string::npos;
+  };
   if (k.type == dt::bf16 && native_bf16()) {
     // oneDNN's bf16 matmul, unless this layout only has the slow reference implementation
-    auto a_md = md(dt::bf16, k.M, k.K, k.tA), b_md = md(dt::bf16, k.K, k.N, k.tB);
+    auto a_md = a_of(dt::bf16), b_md = b_of(dt::bf16);
     try {
       dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, eng);
-      if (std::string(pd.impl_info_str()).find("ref") == std::string::npos)
+      if (!is_ref(pd))
         return Entry{dnnl::matmul(pd), dnnl::memory(a_md, eng, DNNL_MEMORY_NONE),
                      dnnl::memory(b_md, eng, DNNL_MEMORY_NONE), dnnl::memory(c_md, eng, DNNL_MEMORY_NONE),
-                     thread_generation(), dt::bf16};
+                     thread_generation(), dt::bf16, false};
     } catch (const dnnl::error&) {
     }
   }
-  auto a_md = md(dt::f32, k.M, k.K, k.tA), b_md = md(dt::f32, k.K, k.N, k.tB);
+  auto a_md = a_of(dt::f32), b_md = b_of(dt::f32);
+  if (bt.count != 0) {
+    try {
+      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, eng);
+      if (!is_ref(pd))
+        return Entry{dnnl::matmul(pd), dnnl::memory(a_md, eng, DNNL_MEMORY_NONE),
+                     dnnl::memory(b_md, eng, DNNL_MEMORY_NONE), dnnl::memory(c_md, eng, DNNL_MEMORY_NONE),
+                     thread_generation(), dt::f32, false};
+    } catch (const dnnl::error&) {
+    }
+    return Entry{dnnl::matmul(), dnnl::memory(), dnnl::memory(), dnnl::memory(), thread_generation(), dt::f32, true};
+  }
   dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md), attr, eng);
   return Entry{dnnl::matmul(pd), dnnl::memory(a_md, eng, DNNL_MEMORY_NONE), dnnl::memory(b_md, eng, DNNL_MEMORY_NONE),
-               dnnl::memory(c_md, eng, DNNL_MEMORY_NONE), thread_generation(), dt::f32};
+               dnnl::memory(c_md, eng, DNNL_MEMORY_NONE), thread_generation(), dt::f32, false};
 }
 
 struct ThreadState {
@@ -171,19 +218,16 @@ void unpack_bf16(float* dst, const uint16_t* src, long n) {
   }
 }
 
-void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
-            bool accumulate, bool bf16, bool aRounded, bool bRounded) {
-  if (M == 0 || N == 0) return;
-  if (K == 0) { // empty sum
-    if (!accumulate) std::memset(out, 0, sizeof(float) * M * N);
+namespace {
+/** Run the cached primitive of k (one product, or a batch in one primitive), rounding the operands for bf16. */
+void product(const Key& k, float* out, const float* a, const float* b, bool aRounded, bool bRounded) {
+  const Batch& bt = k.batch;
+  const size_t na = span(k.M, k.K, bt.count, bt.sA), nb = span(k.K, k.N, bt.count, bt.sB);
+  Entry& e = lookup(k);
+  if (k.type != dt::bf16) {
+    run(e, a, b, out);
     return;
   }
-  const size_t na = static_cast<size_t>(M) * K, nb = static_cast<size_t>(K) * N;
-  if (!bf16) {
-    run(lookup(Key{M, K, N, transA, transB, accumulate, dt::f32}), a, b, out);
-    return;
-  }
-  Entry& e = lookup(Key{M, K, N, transA, transB, accumulate, dt::bf16});
   if (e.operands == dt::bf16) {
     uint16_t* ra = scratch<uint16_t>(0, na);
     uint16_t* rb = scratch<uint16_t>(1, nb);
@@ -206,6 +250,57 @@ void matmul(float* out, const float* a, const float* b, long M, long K, long N, 
     }
     run(e, ra, rb, out);
   }
+}
+
+/** out (+)= Σ_p items[p] over [count, n], summed in batch order as the loop of accumulating products would. */
+void sum_items(float* out, const float* items, long count, long n, bool accumulate) {
+  constexpr long kBlock = 2048;
+  const long blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (static_cast<size_t>(count) * n >= kParallelMin)
+  for (long blk = 0; blk < blocks; blk++) {
+    const long i0 = blk * kBlock, i1 = std::min(i0 + kBlock, n);
+    if (!accumulate) std::memcpy(out + i0, items + i0, sizeof(float) * (i1 - i0));
+    for (long p = accumulate ? 0 : 1; p < count; p++) {
+      const float* it = items + p * n;
+      for (long i = i0; i < i1; i++) out[i] += it[i];
+    }
+  }
+}
+}  // namespace
+
+void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
+            bool accumulate, bool bf16, bool aRounded, bool bRounded) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) { // empty sum
+    if (!accumulate) std::memset(out, 0, sizeof(float) * M * N);
+    return;
+  }
+  product(Key{M, K, N, transA, transB, accumulate, bf16 ? dt::bf16 : dt::f32, Batch{}}, out, a, b, aRounded, bRounded);
+}
+
+void matmul_batch(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
+                  bool accumulate, bool bf16, bool aRounded, bool bRounded, long count, long strideA, long strideB,
+                  long strideOut) {
+  auto looped = [&] {
+    for (long p = 0; p < count; p++)
+      matmul(out + p * strideOut, a + p * strideA, b + p * strideB, M, K, N, transA, transB,
+             accumulate || (p > 0 && strideOut == 0), bf16, aRounded, bRounded);
+  };
+  if (count == 0 || M == 0 || N == 0) return;
+  if (count == 1 || K == 0) return looped();
+  const dt type = bf16 ? dt::bf16 : dt::f32;
+  if (strideOut == 0) {  // a sum over the batch
+    const long mn = M * N;
+    const Key k{M, K, N, transA, transB, false, type, Batch{count, strideA, strideB, mn}};
+    if (num_threads() == 1 || lookup(k).looped) return looped();
+    float* items = scratch<float>(2, static_cast<size_t>(count) * mn);  // slots 0 and 1 hold bf16 operands
+    product(k, items, a, b, aRounded, bRounded);
+    sum_items(out, items, count, mn, accumulate);
+    return;
+  }
+  const Key k{M, K, N, transA, transB, accumulate, type, Batch{count, strideA, strideB, strideOut}};
+  if (lookup(k).looped) return looped();
+  product(k, out, a, b, aRounded, bRounded);
 }
 
 const char* matmul_bf16_mode() { return native_bf16() ? "onednn-bf16" : "f32-emulated"; }

@@ -15,17 +15,23 @@ namespace hrm {
 // aRounded / bRounded: that operand's values are already bf16 (used in place where the product runs in f32).
 void matmul(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
             bool accumulate, bool bf16, bool aRounded, bool bRounded);
+// `count` products, operand p at a + p·strideA, b + p·strideB, out + p·strideOut (stride 0: one operand for
+// all; strideOut 0: the products summed into out). MatmulDims.batch in src/engine/kernels.ts.
+void matmul_batch(float* out, const float* a, const float* b, long M, long K, long N, bool transA, bool transB,
+                  bool accumulate, bool bf16, bool aRounded, bool bRounded, long count, long strideA, long strideB,
+                  long strideOut);
 /** How bf16 products run here: "onednn-bf16" (AVX-512 BF16 / AMX) or "f32-emulated". */
 const char* matmul_bf16_mode();
 std::string onednn_version();
 std::string onednn_isa();
 
-// norm.cc
-void rms_norm_forward(float* out, float* rstd, const float* x, long rows, long D, double eps);
-void rms_norm_backward(float* dX, const float* dOut, const float* y, const float* rstd, long rows, long D);
+// norm.cc: x [rows, D, inner] normalised over D (stride inner; inner 1: rows of D), rstd [rows, inner]
+void rms_norm_forward(float* out, float* rstd, const float* x, long rows, long D, long inner, double eps);
+void rms_norm_backward(float* dX, const float* dOut, const float* y, const float* rstd, long rows, long D,
+                       long inner);
 // rms_norm_forward of x = a + b (rounded to bf16 first with roundSum); out may alias a or b.
-void add_rms_norm_forward(float* out, float* rstd, const float* a, const float* b, long rows, long D, double eps,
-                          bool roundSum);
+void add_rms_norm_forward(float* out, float* rstd, const float* a, const float* b, long rows, long D, long inner,
+                          double eps, bool roundSum);
 
 // rope.cc: qkv [B,T,3,NH,HD], cos/sin [T,HD]
 void rope_forward(float* out, const float* qkv, const float* cos, const float* sin, long B, long T, long NH,

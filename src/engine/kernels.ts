@@ -32,6 +32,22 @@ export interface MatmulDims {
    */
   readonly aRounded?: boolean;
   readonly bRounded?: boolean;
+  /** A batch of products with strided operands (default: one product). */
+  readonly batch?: MatmulBatch;
+}
+
+/**
+ * `count` products: product i reads A at a + i·strideA, B at b + i·strideB and writes out + i·strideOut
+ * (element offsets; each operand keeps its [M, K] / [K, N] / [M, N] layout and transposition). A stride of 0
+ * reuses one operand for every product (a weight); strideOut 0 sums the products into one out
+ * (out (+)= Σ_i op(A_i)·op(B_i), a weight's gradient). Lets TRM's mlp_t run a Linear over the token axis
+ * of [B, T, D] (W [OUT, T] times each batch row's [T, D]) without transposing it.
+ */
+export interface MatmulBatch {
+  readonly count: number;
+  readonly strideA: number;
+  readonly strideB: number;
+  readonly strideOut: number;
 }
 
 export interface RowsDims {
@@ -39,7 +55,16 @@ export interface RowsDims {
   readonly D: number;
 }
 
-export interface RmsNormDims extends RowsDims {
+/**
+ * x is [rows, D, inner]: each of the rows·inner vectors of D elements (stride inner) is normalised, and rstd
+ * is [rows, inner]. inner 1 (the default) is the usual rows of D; TRM's mlp_t normalises over the token axis
+ * of [B, T, D] with rows B, D = T, inner = D.
+ */
+export interface NormDims extends RowsDims {
+  readonly inner?: number;
+}
+
+export interface RmsNormDims extends NormDims {
   readonly eps: number;
 }
 
@@ -105,10 +130,10 @@ export interface Kernels {
   /** out[M,N] (+)= op(A)[M,K] · op(B)[K,N]. */
   matmul(out: Buf, a: Buf, b: Buf, d: MatmulDims): void;
 
-  /** y = x / sqrt(mean(x²) + eps) per row (no gain); rstd[row] saved for the backward. */
+  /** y = x / sqrt(mean(x²) + eps) per row (no gain; rows strided by `inner`, NormDims); rstd[row] saved for the backward. */
   rmsNormForward(out: Buf, rstd: Buf, x: Buf, d: RmsNormDims): void;
   /** dX = rstd·(dOut − y·mean(dOut·y)) per row, from the forward's output y and rstd. Writes dX. */
-  rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: RowsDims): void;
+  rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: NormDims): void;
   /**
    * The residual add fused into the norm: rmsNormForward of x = a + b (x rounded as add would store it), in
    * one pass; x itself is not written. Its backward is rmsNormBackward (the add passes dX to a and b).

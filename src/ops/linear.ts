@@ -47,7 +47,7 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
 }
 
 /** w rounded to bfloat16 once per frozen-weights scope (engine/context.ts frozenWeights); null outside one. */
-function roundedWeight(ctx: Ctx, w: Tensor): Float32Array | null {
+export function roundedWeight(ctx: Ctx, w: Tensor): Float32Array | null {
   const cache = ctx.roundedWeights;
   if (cache === undefined || !(w.data instanceof Float32Array)) return null;
   let r = cache.get(w.data);

@@ -75,6 +75,8 @@ export function kernelCases(s: TableSizes): Case[] {
     check: { out: 1e-5 },
   });
 
+  batchedMatmulCases(cases);
+
   for (const [rows, D] of [[1, 1], [3, 7], [97, 33], [164, 512]] as const) {
     const eps = 1e-5;
     cases.push({
@@ -98,6 +100,36 @@ export function kernelCases(s: TableSizes): Case[] {
         name: `addRmsNormForward rows=${rows} D=${D} roundSum=${roundSum}`,
         make: (rng) => ({ out: new Float32Array(rows * D), rstd: new Float32Array(rows), a: rand(rng, rows * D, 2), b: rand(rng, rows * D, 2) }),
         run: (k, b) => k.addRmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "a"), f32(b, "b"), { rows, D, eps, roundSum }),
+        check: { out: 1e-5, rstd: 1e-5 },
+      });
+    }
+  }
+
+  // RMSNorm down a strided axis (NormDims.inner): x [rows, D, inner]; TRM's mlp_t norm [B, T, D] over T, and
+  // inner widths across the native kernel's 64-vector column blocks
+  for (const [rows, D, inner] of [[1, 1, 2], [3, 7, 5], [2, 13, 67], [2, 97, 128]] as const) {
+    const eps = 1e-5, n = rows * D * inner, what = `rows=${rows} D=${D} inner=${inner}`;
+    cases.push({
+      name: `rmsNormForward ${what}`,
+      make: (rng) => ({ out: new Float32Array(n), rstd: new Float32Array(rows * inner), x: rand(rng, n, 2) }),
+      run: (k, b) => k.rmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "x"), { rows, D, inner, eps }),
+      check: { out: 1e-5, rstd: 1e-5 },
+    });
+    cases.push({
+      name: `rmsNormBackward ${what}`,
+      make: (rng) => {
+        const x = rand(rng, n, 2), y = new Float32Array(n), rstd = new Float32Array(rows * inner);
+        ref.rmsNormForward(y, rstd, x, { rows, D, inner, eps });
+        return { dX: new Float32Array(n), dOut: rand(rng, n), y, rstd };
+      },
+      run: (k, b) => k.rmsNormBackward(f32(b, "dX"), f32(b, "dOut"), f32(b, "y"), f32(b, "rstd"), { rows, D, inner }),
+      check: { dX: 1e-5 },
+    });
+    for (const roundSum of [false, true]) {
+      cases.push({
+        name: `addRmsNormForward ${what} roundSum=${roundSum}`,
+        make: (rng) => ({ out: new Float32Array(n), rstd: new Float32Array(rows * inner), a: rand(rng, n, 2), b: rand(rng, n, 2) }),
+        run: (k, b) => k.addRmsNormForward(f32(b, "out"), f32(b, "rstd"), f32(b, "a"), f32(b, "b"), { rows, D, inner, eps, roundSum }),
         check: { out: 1e-5, rstd: 1e-5 },
       });
     }
@@ -316,5 +348,52 @@ function attentionCases(cases: Case[], B: number, T: number, NH: number, HD: num
       k.attentionBackward(f32(b, "dQkv"), f32(b, "dOut"), f32(b, "qkv"), stats, d);
     },
     check: { dQkv: 1e-5 },
+  });
+}
+
+/**
+ * Batched matmul (MatmulDims.batch): an operand broadcast (stride 0) or strided with gaps between the items
+ * (the gaps of out must stay as they were), the batch summed into one out (strideOut 0, with and without
+ * accumulate), TRM's mlp_t products (the token weight from the left of [T, D] items, its gradient summed over
+ * the batch), in f32 and bf16; count 1 and count 0 (nothing written).
+ */
+function batchedMatmulCases(cases: Case[]): void {
+  interface Batched { M: number; K: number; N: number; transA?: boolean; transB?: boolean; accumulate?: boolean; count: number; sA: number; sB: number; sOut: number }
+  const list: [string, Batched][] = [
+    ["weight from the left (A broadcast)", { M: 7, K: 13, N: 5, count: 3, sA: 0, sB: 13 * 5, sOut: 7 * 5 }],
+    ["A broadcast, transA, accumulate", { M: 7, K: 13, N: 5, transA: true, accumulate: true, count: 4, sA: 0, sB: 13 * 5, sOut: 7 * 5 }],
+    ["B broadcast, transB, gaps between items", { M: 6, K: 9, N: 11, transB: true, count: 3, sA: 6 * 9 + 4, sB: 0, sOut: 6 * 11 + 3 }],
+    ["both strided, gaps, transA and transB", { M: 17, K: 31, N: 29, transA: true, transB: true, count: 2, sA: 17 * 31 + 1, sB: 31 * 29 + 7, sOut: 17 * 29 + 5 }],
+    ["summed into one out", { M: 5, K: 8, N: 3, transB: true, count: 4, sA: 5 * 8, sB: 3 * 8, sOut: 0 }],
+    ["summed into one out, accumulate", { M: 5, K: 8, N: 3, transB: true, accumulate: true, count: 4, sA: 5 * 8, sB: 3 * 8, sOut: 0 }],
+    ["one item", { M: 4, K: 6, N: 5, count: 1, sA: 0, sB: 0, sOut: 0 }],
+    ["mlp_t gate_up: W [2I, T] · h[b] [T, D]", { M: 64, K: 97, N: 32, count: 3, sA: 0, sB: 97 * 32, sOut: 64 * 32 }],
+    ["mlp_t dX: Wᵀ · dY[b]", { M: 97, K: 64, N: 32, transA: true, accumulate: true, count: 3, sA: 0, sB: 64 * 32, sOut: 97 * 32 }],
+    ["mlp_t dW: Σ_b dY[b] · h[b]ᵀ", { M: 64, K: 32, N: 97, transB: true, accumulate: true, count: 3, sA: 64 * 32, sB: 97 * 32, sOut: 0 }],
+  ];
+  const span = (count: number, stride: number, n: number): number => (count - 1) * stride + n;
+  for (const [what, c] of list) {
+    for (const precision of ["f32", "bf16"] as const) {
+      const d: MatmulDims = {
+        M: c.M, K: c.K, N: c.N, transA: c.transA, transB: c.transB, accumulate: c.accumulate, precision,
+        batch: { count: c.count, strideA: c.sA, strideB: c.sB, strideOut: c.sOut },
+      };
+      cases.push({
+        name: `matmul batch ${what}: count=${c.count} M=${c.M} K=${c.K} N=${c.N} strides ${c.sA}/${c.sB}/${c.sOut} ${precision}`,
+        make: (rng) => ({
+          out: rand(rng, span(c.count, c.sOut, c.M * c.N), 3),
+          a: rand(rng, span(c.count, c.sA, c.M * c.K)),
+          b: rand(rng, span(c.count, c.sB, c.K * c.N)),
+        }),
+        run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), d),
+        check: { out: 1e-5 },
+      });
+    }
+  }
+  cases.push({
+    name: "matmul batch count=0 writes nothing",
+    make: (rng) => ({ out: rand(rng, 6), a: rand(rng, 4), b: rand(rng, 6) }),
+    run: (k, b) => k.matmul(f32(b, "out"), f32(b, "a"), f32(b, "b"), { M: 2, K: 2, N: 3, batch: { count: 0, strideA: 4, strideB: 6, strideOut: 6 } }),
+    check: { out: "exact" },
   });
 }

@@ -6,6 +6,7 @@ import { Tensor } from "../../src/engine/tensor.js";
 import { attention } from "../../src/ops/attention.js";
 import { add, addBroadcast, scale, view } from "../../src/ops/elementwise.js";
 import { embedding } from "../../src/ops/embedding.js";
+import { leftLinear } from "../../src/ops/left-linear.js";
 import { linear } from "../../src/ops/linear.js";
 import { addRmsNorm, rmsNorm } from "../../src/ops/rms-norm.js";
 import { rope } from "../../src/ops/rope.js";
@@ -51,6 +52,15 @@ export const opCases: readonly OpCase[] = [
   { name: "transposeLast2 (TRM's mlp_t)", shapes: [[2, 3, 5]], f: (c, [a]) => transposeLast2(c, a!) },
   { name: "transposeLast2 twice", shapes: [[1, 4, 3]], f: (c, [a]) => transposeLast2(c, transposeLast2(c, a!)) },
   { name: "transposeLast2 over more than one cache tile", shapes: [[1, 37, 33]], f: (c, [a]) => transposeLast2(c, a!) },
+  { name: "leftLinear (TRM's mlp_t: W·x[b] over the token axis)", shapes: [[3, 5, 4], [6, 5]], f: (c, [x, w]) => leftLinear(c, x!, w!) },
+  { name: "leftLinear of one batch row", shapes: [[1, 7, 2], [3, 7]], f: (c, [x, w]) => leftLinear(c, x!, w!) },
+  { name: "swiglu over axis 1 (gate and up halves of [B, 2I, D])", shapes: [[2, 6, 3]], scale: 2, f: (c, [x]) => swiglu(c, x!, 1) },
+  { name: "addRmsNorm over axis 1 (the token axis of [B, T, D])", shapes: [[2, 5, 3], [2, 5, 3]], f: (c, [a, b]) => addRmsNorm(c, a!, b!, 1e-5, 1) },
+  {
+    name: "the mlp_t sublayer in [B, T, D]: addRmsNorm_T(h + leftLinear(swiglu_1(leftLinear(h, Wgu)), Wd))",
+    shapes: [[2, 5, 3], [8, 5], [5, 4]], scale: 0.7, maxPerInput: 40,
+    f: (c, [h, wgu, wd]) => addRmsNorm(c, h!, leftLinear(c, swiglu(c, leftLinear(c, h!, wgu!), 1), wd!), 1e-5, 1),
+  },
   { name: "concatTokens", shapes: [[2, 1, 3], [2, 4, 3]], f: (c, [a, b]) => concatTokens(c, a!, b!) },
   { name: "sliceTokens", shapes: [[2, 5, 3]], f: (c, [a]) => sliceTokens(c, a!, 1, 3) },
   { name: "padLast", shapes: [[3, 5]], f: (c, [a]) => padLast(c, a!, 8) },

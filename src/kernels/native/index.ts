@@ -37,10 +37,11 @@ interface NativeAddon {
   setNumThreads(threads: number): void;
   info(): NativeInfo;
   matmul(out: Buf, a: Buf, b: Buf, M: number, K: number, N: number, transA: boolean, transB: boolean,
-    accumulate: boolean, bf16: boolean, aRounded: boolean, bRounded: boolean): void;
-  rmsNormForward(out: Buf, rstd: Buf, x: Buf, rows: number, D: number, eps: number): void;
-  rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, rows: number, D: number): void;
-  addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, rows: number, D: number, eps: number, roundSum: boolean): void;
+    accumulate: boolean, bf16: boolean, aRounded: boolean, bRounded: boolean, count: number, strideA: number,
+    strideB: number, strideOut: number): void;
+  rmsNormForward(out: Buf, rstd: Buf, x: Buf, rows: number, D: number, inner: number, eps: number): void;
+  rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, rows: number, D: number, inner: number): void;
+  addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, rows: number, D: number, inner: number, eps: number, roundSum: boolean): void;
   ropeForward(out: Buf, qkv: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
   ropeBackward(dQkv: Buf, dOut: Buf, cos: Buf, sin: Buf, B: number, T: number, NH: number, HD: number): void;
   attentionForward(out: Buf, stats: Buf, qkv: Buf, B: number, T: number, NH: number, HD: number, scale: number): void;
@@ -146,12 +147,16 @@ function withKernelErrors(k: Kernels): Kernels {
 function makeKernels(n: NativeAddon): Kernels {
   return {
     name: "native",
-    matmul: (out, a, b, d) =>
+    // the addon reads batch count 0 as "no batch" (one product); an empty batch writes nothing
+    matmul: (out, a, b, d) => {
+      if (d.batch?.count === 0) return;
       n.matmul(out, a, b, d.M, d.K, d.N, d.transA === true, d.transB === true, d.accumulate === true, d.precision === "bf16",
-        d.aRounded === true, d.bRounded === true),
-    rmsNormForward: (out, rstd, x, d) => n.rmsNormForward(out, rstd, x, d.rows, d.D, d.eps),
-    rmsNormBackward: (dX, dOut, y, rstd, d) => n.rmsNormBackward(dX, dOut, y, rstd, d.rows, d.D),
-    addRmsNormForward: (out, rstd, a, b, d) => n.addRmsNormForward(out, rstd, a, b, d.rows, d.D, d.eps, d.roundSum === true),
+        d.aRounded === true, d.bRounded === true, d.batch?.count ?? 0, d.batch?.strideA ?? 0, d.batch?.strideB ?? 0,
+        d.batch?.strideOut ?? 0);
+    },
+    rmsNormForward: (out, rstd, x, d) => n.rmsNormForward(out, rstd, x, d.rows, d.D, d.inner ?? 1, d.eps),
+    rmsNormBackward: (dX, dOut, y, rstd, d) => n.rmsNormBackward(dX, dOut, y, rstd, d.rows, d.D, d.inner ?? 1),
+    addRmsNormForward: (out, rstd, a, b, d) => n.addRmsNormForward(out, rstd, a, b, d.rows, d.D, d.inner ?? 1, d.eps, d.roundSum === true),
     ropeForward: (out, qkv, cos, sin, d) => n.ropeForward(out, qkv, cos, sin, d.B, d.T, d.NH, d.HD),
     ropeBackward: (dQkv, dOut, cos, sin, d) => n.ropeBackward(dQkv, dOut, cos, sin, d.B, d.T, d.NH, d.HD),
     attentionForward: (out, stats, qkv, d) => n.attentionForward(out, stats, qkv, d.B, d.T, d.NH, d.HD, d.scale),

@@ -15,10 +15,11 @@
 // Legend: B batch, T tokens, NH heads, HD head dim, D hidden, I MLP width, V table rows.
 import { KernelError } from "../../engine/errors.js";
 import type {
-  AdamAtan2Dims, AddRmsNormDims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
+  AdamAtan2Dims, AddRmsNormDims, AttentionDims, Buf, EmbeddingDims, Kernels, MatmulBatch, MatmulDims, NormDims, RmsNormDims, RopeDims, RowsDims, SwigluDims, TransposeDims,
 } from "../../engine/kernels.js";
 import { adamAtan2Scalars } from "../reference/adam-atan2.js";
 import { packBf16, unpackBf16 } from "../reference/elementwise.js";
+import * as refNorm from "../reference/rms-norm.js";
 import { transpose } from "../reference/transpose.js";
 
 /** "simd": WebAssembly SIMD (mul + add). "relaxed": relaxed SIMD as well (fused multiply-add in matmul). */
@@ -188,6 +189,20 @@ export function pickWasmVariant(relaxed: BufferSource | undefined): WasmVariant 
   return relaxed !== undefined && WebAssembly.validate(relaxed) ? "relaxed" : "simd";
 }
 
+/**
+ * A norm down a strided axis (NormDims.inner > 1) runs on the host (the reference loop) after the same
+ * checks as every WASM kernel: the module's norms read contiguous rows. True when that is the case.
+ */
+function stridedNorm(kernel: string, d: NormDims, bufs: Readonly<Record<string, Buf>>, rstd: Buf): boolean {
+  const inner = d.inner ?? 1;
+  if (inner === 1) return false;
+  const { rows, D } = d;
+  checkDims(kernel, { rows, D, inner });
+  for (const [name, buf] of Object.entries(bufs)) f32(kernel, name, buf, rows * D * inner, `rows*D*inner = ${rows}*${D}*${inner}`);
+  f32(kernel, "rstd", rstd, rows * inner, `rows*inner = ${rows}*${inner}`);
+  return true;
+}
+
 /** Wrap an instance's exports as Kernels (copy-in / copy-out through the arena). */
 export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKernels {
   const arena = new Arena(x.memory, x.heapBase());
@@ -201,12 +216,36 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
     }
   }
 
+  /**
+   * A batch of products (MatmulDims.batch): one module product per item on its strided operands, after
+   * checking that every item lies inside its buffer; items summed into one out (strideOut 0) accumulate.
+   */
+  function batchedMatmul(out: Buf, a: Buf, b: Buf, d: MatmulDims, batch: MatmulBatch): void {
+    const { M, K, N } = d, { count, strideA, strideB, strideOut } = batch;
+    checkDims("matmul", { M, K, N, count, strideA, strideB, strideOut });
+    if (count === 0) return;
+    const need = (buf: Buf, name: string, stride: number, strideName: string, rows: number, cols: number, dims: string): Float32Array =>
+      f32("matmul", name, buf, (count - 1) * stride + rows * cols, `(count-1)*${strideName} + ${dims} = ${count - 1}*${stride} + ${rows}*${cols}`);
+    const o = need(out, "out", strideOut, "strideOut", M, N, "M*N");
+    const A = need(a, "a", strideA, "strideA", M, K, "M*K");
+    const Bm = need(b, "b", strideB, "strideB", K, N, "K*N");
+    for (let p = 0; p < count; p++) {
+      k.matmul(o.subarray(p * strideOut, p * strideOut + M * N), A.subarray(p * strideA, p * strideA + M * K),
+        Bm.subarray(p * strideB, p * strideB + K * N), { ...d, accumulate: d.accumulate === true || (p > 0 && strideOut === 0) });
+    }
+  }
+
   const k: WasmKernels = {
     name: "wasm",
     variant,
     memoryBytes: () => x.memory.buffer.byteLength,
 
     matmul(out: Buf, a: Buf, b: Buf, d: MatmulDims): void {
+      const { batch, ...one } = d;
+      if (batch !== undefined) {
+        batchedMatmul(out, a, b, one, batch);
+        return;
+      }
       const { M, K, N } = d;
       checkDims("matmul", { M, K, N });
       const o = f32("matmul", "out", out, M * N, `M*N = ${M}*${N}`);
@@ -221,6 +260,10 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
     },
 
     rmsNormForward(out: Buf, rstd: Buf, xs: Buf, d: RmsNormDims): void {
+      if (stridedNorm("rmsNormForward", d, { out, x: xs }, rstd)) {
+        refNorm.rmsNormForward(out, rstd, xs, d);
+        return;
+      }
       const { rows, D, eps } = d, n = rows * D, e = `rows*D = ${rows}*${D}`;
       checkDims("rmsNormForward", { rows, D });
       const o = f32("rmsNormForward", "out", out, n, e), r = f32("rmsNormForward", "rstd", rstd, rows, "rows");
@@ -233,6 +276,10 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
     },
 
     addRmsNormForward(out: Buf, rstd: Buf, a: Buf, b: Buf, d: AddRmsNormDims): void {
+      if (stridedNorm("addRmsNormForward", d, { out, a, b }, rstd)) {
+        refNorm.addRmsNormForward(out, rstd, a, b, d);
+        return;
+      }
       const { rows, D, eps } = d, n = rows * D, e = `rows*D = ${rows}*${D}`, kn = "addRmsNormForward";
       checkDims(kn, { rows, D });
       const o = f32(kn, "out", out, n, e), r = f32(kn, "rstd", rstd, rows, "rows");
@@ -244,7 +291,11 @@ export function wrapExports(x: WasmKernelExports, variant: WasmVariant): WasmKer
       arena.out(r, pr, rows);
     },
 
-    rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: RowsDims): void {
+    rmsNormBackward(dX: Buf, dOut: Buf, y: Buf, rstd: Buf, d: NormDims): void {
+      if (stridedNorm("rmsNormBackward", d, { dX, dOut, y }, rstd)) {
+        refNorm.rmsNormBackward(dX, dOut, y, rstd, d);
+        return;
+      }
       const { rows, D } = d, n = rows * D, e = `rows*D = ${rows}*${D}`, kn = "rmsNormBackward";
       checkDims(kn, { rows, D });
       const dx = f32(kn, "dX", dX, n, e), g = f32(kn, "dOut", dOut, n, e), Y = f32(kn, "y", y, n, e);

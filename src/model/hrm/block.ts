@@ -72,9 +72,12 @@ export function swigluMlp(ctx: Ctx, m: BlockHost, prefix: SwigluPrefix, x: Tenso
   return out;
 }
 
-/** RMSNorm(h + x) in one fused op, releasing x once used (h is kept: it is the input of the next products). */
-export function residualNorm(ctx: Ctx, h: Tensor, x: Tensor, eps: number): Tensor {
-  const y = addRmsNorm(ctx, h, x, eps);
+/**
+ * RMSNorm(h + x) in one fused op, releasing x once used (h is kept: it is the input of the next products).
+ * The norm runs over the last axis, or over `axis` (TRM's mlp_t: the token axis 1 of [B, T, D]).
+ */
+export function residualNorm(ctx: Ctx, h: Tensor, x: Tensor, eps: number, axis?: number): Tensor {
+  const y = addRmsNorm(ctx, h, x, eps, axis);
   releaseData(ctx, x);
   return y;
 }

@@ -2,12 +2,15 @@
 //   attention:  h ← RMSNorm(h + Attn(h))                                   (HRM's sublayer)
 //   mlp_t:      u = hᵀ [B, D, T];  u ← RMSNorm_T(u + SwiGLU_T(u));  h ← uᵀ   (mixes tokens; norm over T)
 //   then        h ← RMSNorm(h + SwiGLU(h))
+// mlp_t runs in h's own layout [B, T, D]: its Linears multiply from the left (W·h[b], leftLinear), the SwiGLU
+// splits the middle axis and the RMSNorm runs down it, so neither transpose is materialised.
 import type { Ctx } from "../../engine/context.js";
-import type { Tensor } from "../../engine/tensor.js";
+import { Tensor } from "../../engine/tensor.js";
 import { forwardDone } from "../../ops/grad.js";
-import { transposeLast2 } from "../../ops/transpose.js";
+import { leftLinear } from "../../ops/left-linear.js";
+import { swiglu } from "../../ops/swiglu.js";
 import type { BlockTrace } from "../hrm/block.js";
-import { attentionSublayer, mlpSublayer, residualNorm, swigluMlp } from "../hrm/block.js";
+import { attentionSublayer, mlpSublayer, residualNorm } from "../hrm/block.js";
 import type { TrmModel } from "./model.js";
 import type { BlockPrefix } from "../param-names.js";
 
@@ -18,14 +21,22 @@ export function trmBlockForward(ctx: Ctx, m: TrmModel, prefix: BlockPrefix, h: T
   return out;
 }
 
-/** transpose → SwiGLU over the token axis → residual + RMSNorm over the token axis → transpose back. */
+/** SwiGLU over the token axis of h [B, T, D], then residual + RMSNorm over the token axis, all in [B, T, D]. */
 function tokenMixSublayer(ctx: Ctx, m: TrmModel, prefix: BlockPrefix, h: Tensor, trace?: BlockTrace): Tensor {
-  const u = transposeLast2(ctx, h); // [B, D, T]
-  const mixed = swigluMlp(ctx, m, `${prefix}.mlp_t`, u);
-  trace?.("mlp_t_out", mixed);
-  const normed = residualNorm(ctx, u, mixed, m.config.rms_norm_eps);
-  forwardDone(ctx, u); // read by the token SwiGLU's backward (its packed copy in bf16)
-  const back = transposeLast2(ctx, normed);
-  forwardDone(ctx, normed); // read by its RMSNorm's backward
-  return back;
+  const gateUp = leftLinear(ctx, h, m.p(`${prefix}.mlp_t.gate_up_proj.weight`)); // [B, 2I, D]
+  const act = swiglu(ctx, gateUp, 1); // [B, I, D]
+  forwardDone(ctx, gateUp);
+  const mixed = leftLinear(ctx, act, m.p(`${prefix}.mlp_t.down_proj.weight`)); // [B, T, D]
+  forwardDone(ctx, act);
+  if (trace !== undefined) traceTransposed(ctx, trace, "mlp_t_out", mixed);
+  return residualNorm(ctx, h, mixed, m.config.rms_norm_eps, 1);
+}
+
+/** Trace t [B, X, Y] in the official transposed layout [B, Y, X] (a copy, handed back after the call). */
+function traceTransposed(ctx: Ctx, trace: BlockTrace, stage: string, t: Tensor): void {
+  const [B, X, Y] = t.shape as [number, number, number];
+  const data = ctx.pool.alloc(t.dtype, t.size);
+  ctx.kernels.transpose(data, t.data, { B, X, Y });
+  trace(stage, new Tensor(data, [B, Y, X]));
+  ctx.pool.release(data);
 }
