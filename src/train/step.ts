@@ -5,7 +5,7 @@
 //   scheduled learning rate, then the EMA update (TRM's pretrain, when enabled); metrics reduced as the
 //   official code logs them.
 import type { Ctx } from "../engine/context.js";
-import { stepScope } from "../engine/context.js";
+import { stepScope, stepWeights } from "../engine/context.js";
 import type { Rng } from "../engine/rng.js";
 import type { ActLoss, ActMetrics, LossType } from "../losses/act-loss-head.js";
 import { actLossHead } from "../losses/act-loss-head.js";
@@ -77,7 +77,8 @@ export interface StepResult {
 
 export function trainStep(ctx: Ctx, state: TrainState, batch: Batch, optim: OptimConfig, rng: Rng): StepResult {
   // Every activation and gradient of the step comes from the pool and returns to it at the end.
-  return stepScope(ctx, () => trainStepInScope(ctx, state, batch, optim, rng));
+  // bf16: each weight is rounded once for the step's forward and backward (one parameter version per step).
+  return stepScope(ctx, () => trainStepInScope(stepWeights(ctx), state, batch, optim, rng));
 }
 
 function trainStepInScope(ctx: Ctx, state: TrainState, batch: Batch, optim: OptimConfig, rng: Rng): StepResult {
