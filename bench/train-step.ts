@@ -5,7 +5,7 @@
 //   node dist/bench/train-step.js [--preset tiny-a|paper|trm-sudoku|trm-arc|trm-sudoku-small|trm-arc-small|<training
 //        preset>] [--kernels reference|native|auto] [--forward-dtype float32|bfloat16] [--batch N] [--mode train|infer] [--reps N] [--json]
 import { performance } from "node:perf_hooks";
-import { frozenWeights, makeCtx, stepScope } from "../src/engine/context.js";
+import { inferenceOnly, makeCtx, stepScope } from "../src/engine/context.js";
 import { Rng } from "../src/engine/rng.js";
 import type { KernelName, Kernels, MatmulDims } from "../src/engine/kernels.js";
 import { kernelNames } from "../src/engine/kernels.js";
@@ -172,7 +172,7 @@ export function benchModel(config: ModelConfig, backend: BackendChoice, mode: "t
     if (mode === "train") {
       trainStep(ctx, state, batch, optim, rng);
     } else {
-      const frozen = frozenWeights(ctx); // as eval and solve do
+      const frozen = inferenceOnly(ctx); // as hrm solve / hrm eval and the web worker do
       let carry = initialCarry(model, config.batch_size);
       for (let s = 0; s < config.halt_max_steps; s++) carry = stepScope(frozen, () => actForward(frozen, model, carry, batch, { mode: "eval" }).carry);
     }

@@ -2,7 +2,7 @@
 // everything here is pure TypeScript over typed arrays, with no Node built-in reachable from it
 // (test/web/browser-entry.test.ts walks the import graph to keep it so). Node-only parts (files, the native
 // addon, the trainer and the CLI) are in the main entry, index.ts.
-export { makeCtx } from "./engine/context.js";
+export { inferenceOnly, makeCtx } from "./engine/context.js";
 export { CheckpointError, HrmError } from "./engine/errors.js";
 export { Rng } from "./engine/rng.js";
 export type { Kernels } from "./engine/kernels.js";

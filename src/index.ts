@@ -4,7 +4,7 @@
 // engine and kernels
 export { Tensor } from "./engine/tensor.js";
 export { Rng } from "./engine/rng.js";
-export { frozenWeights, makeCtx, stepScope } from "./engine/context.js";
+export { frozenWeights, inferenceOnly, makeCtx, stepScope } from "./engine/context.js";
 export type { Ctx } from "./engine/context.js";
 export { HrmError, ShapeError, ConfigError, CheckpointError, DataError, UsageError } from "./engine/errors.js";
 export type { Kernels, KernelName } from "./engine/kernels.js";

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../engine/errors.js";
-import { makeCtx } from "../engine/context.js";
+import { inferenceOnly, makeCtx } from "../engine/context.js";
 import type { SplitName } from "../data/format.js";
 import { readIdentifiers } from "../data/format.js";
 import { openDatasetSplit } from "../data/split-reader.js";
@@ -169,11 +169,12 @@ export const command: Command = {
       const wanted = maxExamples > 0 ? Math.min(maxExamples, total) : total;
       const batchSize = given ?? Math.max(1, Math.min(64, wanted));
       const bar = cliProgressBar(o["progress"], { total: wanted, label: "eval", unit: "examples" });
-      const result = evaluateSplit(makeCtx(kernels), model, opened, {
+      const ctx = inferenceOnly(makeCtx(kernels)); // the loaded model is only evaluated: bf16 weights rounded in place
+      const result = evaluateSplit(ctx, model, opened, {
         batchSize, lossType, maxExamples, onBatch: (done) => bar.update(done), ...(onFinalSegment ? { onFinalSegment } : {}),
       });
       bar.finish();
-      const tta = ttaTask !== null ? runTta(makeCtx(kernels), model, ttaTask, opened, wanted, views, segments, batchSize, o["progress"]) : null;
+      const tta = ttaTask !== null ? runTta(ctx, model, ttaTask, opened, wanted, views, segments, batchSize, o["progress"]) : null;
       const vote = voter?.finish() ?? null;
       if (vote !== null) writeFileAtomicSync(o["submission"], JSON.stringify(vote.submission) + "\n");
       if (o["json"]) {

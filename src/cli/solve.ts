@@ -2,7 +2,7 @@
 // cells highlighted) and Q values, or the trace as JSON.
 import { readFileSync } from "node:fs";
 import { ConfigError, DataError, UsageError } from "../engine/errors.js";
-import { makeCtx } from "../engine/context.js";
+import { inferenceOnly, makeCtx } from "../engine/context.js";
 import { readArcTask } from "../data/arc/task-node.js";
 import { readIdentifiers } from "../data/format.js";
 import { gridToRows } from "../data/grid.js";
@@ -168,9 +168,10 @@ export const command: Command = {
       : tasks[0] === "maze" ? prepareMaze(model, o["maze"]!)
       : await prepareArc(model, o["arc"]!, o["test-index"], o["data"], o["puzzle-id"]);
     const input: SolveInput = o["puzzle-id"] !== undefined ? { ...prep.input, puzzleIdentifier: o["puzzle-id"] } : prep.input;
-    const result: SolveResult = solvePuzzle(makeCtx(kernels), model, input, { halting: halting as Halting, ...(maxSegments !== undefined ? { maxSegments } : {}) });
+    const ctx = inferenceOnly(makeCtx(kernels)); // the loaded model is only solved with: bf16 weights rounded in place
+    const result: SolveResult = solvePuzzle(ctx, model, input, { halting: halting as Halting, ...(maxSegments !== undefined ? { maxSegments } : {}) });
     const ttaOpts = { views, batchSize: views, ...(maxSegments !== undefined ? { segments: maxSegments } : {}) };
-    const tta = views <= 1 ? null : prep.kind === "maze" ? solveMazeTta(makeCtx(kernels), model, input.inputs, ttaOpts) : solveSudokuTta(makeCtx(kernels), model, input.inputs, ttaOpts);
+    const tta = views <= 1 ? null : prep.kind === "maze" ? solveMazeTta(ctx, model, input.inputs, ttaOpts) : solveSudokuTta(ctx, model, input.inputs, ttaOpts);
     const ttaJson = tta === null ? {} : { tta: { views, verified: tta.verified[0] === 1, chosen_view: tta.chosenView[0], final: Array.from(tta.predictions), final_decoded: prep.decode(tta.predictions), verdict: prep.verdict(tta.predictions) } };
     if (o["json"]) {
       console.log(JSON.stringify({ checkpoint: o["checkpoint"], task: prep.kind, ...traceToJson(result, prep.decode), verdict: prep.verdict(result.final), ...ttaJson }));

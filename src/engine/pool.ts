@@ -8,6 +8,7 @@
 // saved tensors during its backward.
 import type { DType, FloatArray, PoolArray } from "./dtype.js";
 import { allocFloat } from "./dtype.js";
+import { InternalError } from "./errors.js";
 
 export class BufferPool {
   private readonly free = new Map<string, PoolArray[]>();
@@ -24,12 +25,26 @@ export class BufferPool {
     return this.take(dtype, n, zero, () => allocFloat(dtype, n)) as FloatArray;
   }
 
+  /** Number of open scopes (0 outside any). */
+  get depth(): number {
+    return this.scopes.length;
+  }
+
+  /**
+   * As alloc, but the buffer belongs to the enclosing scope at `depth` (as depth read it then), not to the
+   * innermost one: it lives until that scope ends (a weight's rounded copy made inside a no-grad pass of a step).
+   */
+  allocAt(depth: number, dtype: DType, n: number): FloatArray {
+    if (depth > this.scopes.length) throw new InternalError(`BufferPool.allocAt: scope depth ${depth} is not open (${this.scopes.length} are)`);
+    return this.take(dtype, n, false, () => allocFloat(dtype, n), depth) as FloatArray;
+  }
+
   /** A buffer for n bfloat16 values (a packed copy of an activation; contents arbitrary). */
   allocBf16(n: number): Uint16Array {
     return this.take("bf16", n, false, () => new Uint16Array(n)) as Uint16Array;
   }
 
-  private take(kind: string, n: number, zero: boolean, make: () => PoolArray): PoolArray {
+  private take(kind: string, n: number, zero: boolean, make: () => PoolArray, depth = this.scopes.length): PoolArray {
     const list = this.free.get(`${kind}:${n}`);
     let b = list?.pop();
     if (b === undefined) {
@@ -43,7 +58,7 @@ export class BufferPool {
     this.live.add(b);
     this.stats.liveBytes += b.byteLength;
     if (this.stats.liveBytes > this.stats.peakLiveBytes) this.stats.peakLiveBytes = this.stats.liveBytes;
-    this.scopes.at(-1)?.push(b);
+    if (depth > 0) this.scopes[depth - 1]!.push(b);
     return b;
   }
 

@@ -35,7 +35,10 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
       const dY = y.grad;
       if (dY === null) return;
       // dX[rows, IN] += dY[rows, OUT]·W[OUT, IN];  dW[OUT, IN] += dYᵀ·X;  db[OUT] += Σ_rows dY
-      if (x.requiresGrad) withKept(ctx, w, (W) => k.matmul(gradOf(ctx, x), dY, W, { M: rows, K: OUT, N: IN, accumulate: true, precision }));
+      if (x.requiresGrad) {
+        if (wRounded !== null) k.matmul(gradOf(ctx, x), dY, wRounded, { M: rows, K: OUT, N: IN, accumulate: true, precision, bRounded: true });
+        else withKept(ctx, w, (W) => k.matmul(gradOf(ctx, x), dY, W, { M: rows, K: OUT, N: IN, accumulate: true, precision }));
+      }
       if (w.requiresGrad) withKept(ctx, x, (X) => k.matmul(gradOf(ctx, w), dY, X, { M: OUT, K: rows, N: IN, transA: true, accumulate: true, precision, bRounded: x.bf16Values }));
       if (bias?.requiresGrad) {
         const db = gradOf(ctx, bias);
@@ -46,15 +49,26 @@ export function linear(ctx: Ctx, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
   return y;
 }
 
-/** w rounded to bfloat16 once per frozen-weights scope (engine/context.ts frozenWeights); null outside one. */
+/**
+ * w's values rounded to bfloat16, once per parameter version (engine/context.ts RoundedWeights): a copy made on
+ * first use (heap or step pool), or w itself once rounded in place (inference only); null where the context
+ * keeps no rounded weights (the product rounds w itself).
+ */
 export function roundedWeight(ctx: Ctx, w: Tensor): Float32Array | null {
-  const cache = ctx.roundedWeights;
-  if (cache === undefined || !(w.data instanceof Float32Array)) return null;
-  let r = cache.get(w.data);
+  if (!(w.data instanceof Float32Array)) return null;
+  if (w.bf16Values) return w.data;
+  const rounded = ctx.roundedWeights;
+  if (rounded === undefined) return null;
+  if (rounded.storage === "inPlace") {
+    ctx.kernels.roundBf16(w.data, w.data, w.size);
+    w.bf16Values = true;
+    return w.data;
+  }
+  let r = rounded.copies.get(w.data);
   if (r === undefined) {
-    r = new Float32Array(w.size);
+    r = rounded.storage === "pool" ? ctx.pool.allocAt(rounded.poolDepth, "f32", w.size) as Float32Array : new Float32Array(w.size);
     ctx.kernels.roundBf16(r, w.data, w.size);
-    cache.set(w.data, r);
+    rounded.copies.set(w.data, r);
   }
   return r;
 }

@@ -5,7 +5,8 @@
 //   scheduled learning rate, then the EMA update (TRM's pretrain, when enabled); metrics reduced as the
 //   official code logs them.
 import type { Ctx } from "../engine/context.js";
-import { stepScope } from "../engine/context.js";
+import { stepScope, stepWeights } from "../engine/context.js";
+import { InternalError } from "../engine/errors.js";
 import type { Rng } from "../engine/rng.js";
 import type { ActLoss, ActMetrics, LossType } from "../losses/act-loss-head.js";
 import { actLossHead } from "../losses/act-loss-head.js";
@@ -77,11 +78,16 @@ export interface StepResult {
 
 export function trainStep(ctx: Ctx, state: TrainState, batch: Batch, optim: OptimConfig, rng: Rng): StepResult {
   // Every activation and gradient of the step comes from the pool and returns to it at the end.
-  return stepScope(ctx, () => trainStepInScope(ctx, state, batch, optim, rng));
+  // bf16: each weight is rounded once for the step's forward and backward (one parameter version per step).
+  return stepScope(ctx, () => trainStepInScope(stepWeights(ctx), state, batch, optim, rng));
 }
 
 function trainStepInScope(ctx: Ctx, state: TrainState, batch: Batch, optim: OptimConfig, rng: Rng): StepResult {
   const { model } = state;
+  // inferenceOnly (engine/context.ts) rounds weights in place for good: such a model must not be trained on
+  if (model.params.adam.some((t) => t.bf16Values)) {
+    throw new InternalError("trainStep: this model's weights were rounded to bfloat16 in place for inference (inferenceOnly); load it again to train");
+  }
   const B = batch.puzzleIdentifiers.length;
   state.carry ??= initialCarry(model, B);
   const result = actForward(ctx, model, state.carry, batch, { mode: "train", rng });

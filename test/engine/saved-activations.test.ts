@@ -136,9 +136,9 @@ test("frozen weights: bf16 inference rounds each weight once and gives the same 
   const frozen = frozenWeights(makeCtx(kernels));
   assert.deepEqual(infer(frozen), plain);
   const weights = [...model.params.tensors.keys()].filter((n) => n.endsWith(".weight") && !n.includes("embed")).length;
-  assert.equal(frozen.roundedWeights?.size, weights, "one rounded copy per matrix weight used");
+  assert.equal(frozen.roundedWeights?.copies.size, weights, "one rounded copy per matrix weight used");
   const f32 = frozenWeights(makeCtx(kernels));
   const f32Model = createModel(parseModelConfig({ ...arch, forward_dtype: "float32" }, "hrm"), new Rng(7));
   stepScope(f32, () => actForward(f32, f32Model, initialCarry(f32Model, 8), batch, { mode: "eval" }));
-  assert.equal(f32.roundedWeights?.size, 0, "float32 makes no copies");
+  assert.equal(f32.roundedWeights?.copies.size, 0, "float32 makes no copies");
 });

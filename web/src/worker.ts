@@ -1,5 +1,5 @@
 // The model worker: holds the loaded checkpoint and runs solvePuzzle off the page's main thread.
-import { makeCtx, modelFromCheckpointBytes, solvePuzzle } from "hrm";
+import { inferenceOnly, makeCtx, modelFromCheckpointBytes, solvePuzzle } from "hrm";
 import type { ReasoningModel } from "hrm";
 import type { FromWorker, SolveRequest, ToWorker } from "./protocol.js";
 import { chooseKernels } from "./worker-kernels.js";
@@ -20,7 +20,8 @@ async function solve(req: SolveRequest): Promise<FromWorker> {
   if (model === null) return { type: "error", id: req.id, message: "no checkpoint loaded" };
   const chosen = await chooseKernels(req.kernels);
   const t0 = performance.now();
-  const result = solvePuzzle(makeCtx(chosen.kernels), model, {
+  // the loaded model is never trained here: bf16 rounds its weights in place (no float32 copies beside them)
+  const result = solvePuzzle(inferenceOnly(makeCtx(chosen.kernels)), model, {
     inputs: req.inputs,
     puzzleIdentifier: req.puzzleIdentifier,
     ...(req.labels !== undefined ? { labels: req.labels } : {}),
