@@ -33,10 +33,12 @@ export function leftLinear(ctx: Ctx, x: Tensor, w: Tensor): Tensor {
       if (dY === null) return;
       // dX[b] [X, C] += Wᵀ [X, Y]·dY[b] [Y, C];  dW [Y, X] += Σ_b dY[b] [Y, C]·x[b]ᵀ [C, X]
       if (x.requiresGrad) {
-        withKept(ctx, w, (W) => k.matmul(gradOf(ctx, x), W, dY, {
-          M: X, K: Y, N: C, transA: true, accumulate: true, precision,
+        const dX = (W: Float32Array | Float64Array, rounded: boolean): void => k.matmul(gradOf(ctx, x), W, dY, {
+          M: X, K: Y, N: C, transA: true, accumulate: true, precision, aRounded: rounded,
           batch: { count: B, strideA: 0, strideB: Y * C, strideOut: X * C },
-        }));
+        });
+        if (wRounded !== null) dX(wRounded, true); // the step's rounded copy, as linear's backward
+        else withKept(ctx, w, (W) => { dX(W, false); });
       }
       if (w.requiresGrad) {
         withKept(ctx, x, (xs) => k.matmul(gradOf(ctx, w), dY, xs, {

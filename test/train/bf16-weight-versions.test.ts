@@ -95,18 +95,20 @@ for (const kernels of backends) {
       let expected = new Map<number, Uint32Array[]>(); // by size: the rounded values of each weight at this step
       const seen = new Set<Float32Array>();
       let weightOperands = 0;
-      // the products whose B is a weight: forward x·Wᵀ (transB) and backward dY·W (neither transposed, rounded B)
+      // the products that read a weight: linear's forward x·Wᵀ (B, transB) and backward dY·W (B, neither
+      // transposed, rounded), and mlp_t's leftLinear W·x[b] forward and Wᵀ·dY[b] backward (A, shared by the batch)
+      const check = (w: Float32Array | Float64Array, rounded: boolean | undefined): void => {
+        assert.equal(rounded, true, "a weight operand comes rounded");
+        const bits = new Uint32Array(w.buffer, w.byteOffset, w.length);
+        assert.ok(expected.get(w.length)?.some((e) => e.every((v, i) => v === bits[i])), `a ${w.length}-value weight operand is the rounding of a current master`);
+        seen.add(w as Float32Array);
+        weightOperands++;
+      };
       const recording: Kernels = {
         ...kernels,
         matmul: (out, a, bOp, d: MatmulDims) => {
-          const isWeight = d.precision === "bf16" && (d.transB === true || (d.transA !== true && d.bRounded === true && expected.has(bOp.length)));
-          if (isWeight) {
-            assert.equal(d.bRounded, true, "a weight operand comes rounded");
-            const bits = new Uint32Array(bOp.buffer, bOp.byteOffset, bOp.length);
-            assert.ok(expected.get(bOp.length)?.some((e) => e.every((v, i) => v === bits[i])), `a ${bOp.length}-value weight operand is the rounding of a current master`);
-            seen.add(bOp as Float32Array);
-            weightOperands++;
-          }
+          if (d.precision === "bf16" && d.batch === undefined && (d.transB === true || (d.transA !== true && d.bRounded === true && expected.has(bOp.length)))) check(bOp, d.bRounded);
+          if (d.precision === "bf16" && d.batch !== undefined && d.batch.strideA === 0) check(a, d.aRounded);
           kernels.matmul(out, a, bOp, d);
         },
       };
